@@ -1,0 +1,46 @@
+/**
+ * @module errors
+ * The one error shape every non-2xx answer uses:
+ * `{"error": {"code": "...", "message": "...", "details": [...]}}`.
+ */
+
+export interface ErrorDetail {
+  /** Where the problem is, as a JSON path such as `texts[3]`. */
+  field: string;
+  message: string;
+}
+
+export type ErrorCode =
+  | 'invalid_json'
+  | 'invalid_utf8'
+  | 'invalid_request'
+  | 'payload_too_large'
+  | 'unsupported_media_type'
+  | 'not_found'
+  | 'method_not_allowed'
+  | 'not_ready'
+  | 'overloaded'
+  | 'internal_error';
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: 400 | 404 | 405 | 413 | 415 | 500 | 503,
+    readonly code: ErrorCode,
+    message: string,
+    readonly details: ErrorDetail[] = [],
+    /** Seconds a client should wait before retrying (sent as Retry-After). */
+    readonly retryAfterSeconds?: number,
+  ) {
+    super(message);
+  }
+}
+
+export function errorBody(code: ErrorCode, message: string, details: ErrorDetail[] = []) {
+  return { error: { code, message, details } };
+}
+
+export function errorResponse(error: ApiError, headers: Record<string, string> = {}): Response {
+  const extra: Record<string, string> = { ...headers };
+  if (error.retryAfterSeconds !== undefined) extra['Retry-After'] = String(error.retryAfterSeconds);
+  return Response.json(errorBody(error.code, error.message, error.details), { status: error.status, headers: extra });
+}

@@ -1,0 +1,87 @@
+/**
+ * @module server
+ * The Node edge of the function: reads the configuration, listens, loads the model, and on
+ * SIGTERM or SIGINT stops taking requests, finishes those in flight, and exits 0 within
+ * DRAIN_TIMEOUT_MS. Everything else is in app.ts and below.
+ */
+import { serve } from '@hono/node-server';
+import type { Server } from 'node:http';
+import { createApp } from './app.ts';
+import { ConfigError, readConfig, type Config } from './config.ts';
+import { Lifecycle } from './lifecycle.ts';
+import { describeError, log } from './log.ts';
+import { prepareModel } from './service.ts';
+
+function drainOnSignals(server: Server, lifecycle: Lifecycle, config: Config): void {
+  const drain = (signal: string) => {
+    if (lifecycle.phase === 'draining') return;
+    lifecycle.startDraining();
+    log.info('draining', { signal, timeout_ms: config.drainTimeoutMs });
+    server.close(() => {
+      log.info('drained, exiting');
+      process.exit(0);
+    });
+    // Keep-alive sockets left idle by finished requests would hold close() open.
+    server.closeIdleConnections();
+    setInterval(() => server.closeIdleConnections(), 50).unref();
+    setTimeout(() => {
+      log.warn('drain timeout reached, closing remaining connections');
+      server.closeAllConnections();
+      process.exit(0);
+    }, config.drainTimeoutMs).unref();
+  };
+  process.on('SIGTERM', () => drain('SIGTERM'));
+  process.on('SIGINT', () => drain('SIGINT'));
+}
+
+async function main(): Promise<void> {
+  let config: Config;
+  try {
+    config = readConfig(process.env);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    log.error('invalid configuration', { message: error.message });
+    process.exit(2);
+  }
+
+  const lifecycle = new Lifecycle();
+  const app = createApp({
+    lifecycle,
+    maxBodyBytes: config.maxBodyBytes,
+    onUnexpectedError: (error) => log.error('unexpected error', describeError(error)),
+  });
+  const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (address) =>
+    log.info('listening', { address: address.address, port: address.port }),
+  ) as Server;
+  // Answers given while draining tell the client (or nginx) to use another connection.
+  server.on('request', (_req, res) => {
+    if (lifecycle.phase === 'draining') res.shouldKeepAlive = false;
+  });
+  drainOnSignals(server, lifecycle, config);
+
+  const started = performance.now();
+  try {
+    const model = await prepareModel(config);
+    lifecycle.markReady(model);
+    log.info('ready', {
+      model: model.info.id,
+      dtype: model.info.dtype,
+      offline: model.info.offline,
+      ort_threads: config.ortThreads,
+      load_ms: Math.round(performance.now() - started),
+    });
+    if (model.info.offline) {
+      log.warn(
+        'OFFLINE MODEL: the real unitary/toxic-bert was not found in MODEL_DIR; serving the small offline ' +
+          'stand-in, which is far less accurate. Run "npm run model:fetch" to get the real model.',
+        { model_dir: config.modelDir },
+      );
+    }
+  } catch (error) {
+    lifecycle.markFailed();
+    log.error('model failed to load', describeError(error));
+    process.exit(1);
+  }
+}
+
+await main();
