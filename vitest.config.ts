@@ -2,7 +2,7 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['functions/**/*.test.ts', 'model/**/*.test.ts', 'test/**/*.test.ts'],
+    include: ['functions/**/*.test.ts', 'model/**/*.test.ts', 'eval/**/*.test.ts', 'static/**/*.test.tsx', 'test/**/*.test.ts'],
     testTimeout: 30_000,
     hookTimeout: 120_000,
     // Integration tests start real processes on fixed ports; one file at a time keeps them apart.

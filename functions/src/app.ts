@@ -3,7 +3,7 @@
  * The function's HTTP surface as a Hono app of web-standard handlers. It knows nothing about
  * ports, processes or signals (see server.ts); give it a Lifecycle and it answers requests.
  */
-import { Hono } from 'hono';
+import { Hono, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { classifyHandler } from './api/classify-handler.ts';
 import { ApiError, errorResponse } from './api/errors.ts';
@@ -15,6 +15,8 @@ import type { Lifecycle } from './lifecycle.ts';
 export interface AppOptions {
   lifecycle: Lifecycle;
   maxBodyBytes: number;
+  /** Serves the built page for paths the API does not own (the embedded `npm start`). */
+  staticFiles?: MiddlewareHandler;
   /** Called with unexpected errors; gets the error only, never request content. */
   onUnexpectedError?: (error: unknown) => void;
 }
@@ -33,7 +35,7 @@ const ROUTES: Record<string, string> = {
  * const app = createApp({ lifecycle, maxBodyBytes: 1 << 20 });
  * const res = await app.request('/healthz');
  */
-export function createApp({ lifecycle, maxBodyBytes, onUnexpectedError }: AppOptions): Hono {
+export function createApp({ lifecycle, maxBodyBytes, staticFiles, onUnexpectedError }: AppOptions): Hono {
   const app = new Hono();
   const tooLarge = () => {
     throw new ApiError(413, 'payload_too_large', `the body must be at most ${maxBodyBytes} bytes`);
@@ -45,6 +47,7 @@ export function createApp({ lifecycle, maxBodyBytes, onUnexpectedError }: AppOpt
   app.get('/api/v1/openapi.json', (c) => c.json(openApiDocument));
   app.post('/api/v1/classify', bodyLimit({ maxSize: maxBodyBytes, onError: tooLarge }), classifyHandler(lifecycle));
 
+  if (staticFiles) app.get('*', staticFiles);
   app.all('*', (c) => {
     const allowed = ROUTES[c.req.path];
     if (allowed && !(allowed === 'GET' && c.req.method === 'HEAD')) {

@@ -5,7 +5,10 @@
  * DRAIN_TIMEOUT_MS. Everything else is in app.ts and below.
  */
 import { serve } from '@hono/node-server';
+import { serveStatic } from '@hono/node-server/serve-static';
+import { existsSync } from 'node:fs';
 import type { Server } from 'node:http';
+import path from 'node:path';
 import { createApp } from './app.ts';
 import { ConfigError, readConfig, type Config } from './config.ts';
 import { Lifecycle } from './lifecycle.ts';
@@ -48,6 +51,8 @@ async function main(): Promise<void> {
   const app = createApp({
     lifecycle,
     maxBodyBytes: config.maxBodyBytes,
+    // Behind nginx the page comes from the proxy; alone (`npm start`) this process serves it.
+    staticFiles: existsSync(path.join(config.staticDir, 'index.html')) ? serveStatic({ root: config.staticDir }) : undefined,
     onUnexpectedError: (error) => log.error('unexpected error', describeError(error)),
   });
   const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (address) =>

@@ -1,0 +1,81 @@
+/**
+ * Start-up, readiness, ORT_THREADS and SIGTERM drain, with the real offline model.
+ */
+import { readdirSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { createApp } from '../src/app.ts';
+import { readConfig } from '../src/config.ts';
+import { Lifecycle } from '../src/lifecycle.ts';
+import { prepareModel } from '../src/service.ts';
+import { startFunction } from '../../test/support/function-process.ts';
+
+describe('readiness', () => {
+  it('/readyz is 503 with Retry-After until the model is loaded and warmed up, then 200', async () => {
+    const lifecycle = new Lifecycle();
+    const app = createApp({ lifecycle, maxBodyBytes: 1 << 20 });
+    const before = await app.request('/readyz');
+    expect(before.status).toBe(503);
+    expect(before.headers.get('retry-after')).toBe('2');
+    expect(((await before.json()) as { error: { code: string } }).error.code).toBe('not_ready');
+    expect((await app.request('/healthz')).status).toBe(200);
+    const early = await app.request('/api/v1/classify', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"text":"hi"}',
+    });
+    expect(early.status).toBe(503);
+
+    lifecycle.markReady(await prepareModel(readConfig({})));
+    expect((await app.request('/readyz')).status).toBe(200);
+
+    lifecycle.startDraining();
+    expect((await app.request('/readyz')).status).toBe(503);
+    expect((await app.request('/healthz')).status).toBe(200);
+  });
+});
+
+function threadCount(pid: number): number {
+  return readdirSync(`/proc/${pid}/task`).length;
+}
+
+describe('ORT_THREADS', () => {
+  it('sets the size of ONNX Runtime’s intra-op thread pool', async () => {
+    const counts: number[] = [];
+    for (const [i, threads] of ['1', '4'].entries()) {
+      const fn = await startFunction({ port: 18182 + i, env: { ORT_THREADS: threads } });
+      counts.push(threadCount(fn.child.pid!));
+      await fn.stop();
+    }
+    // The pool owns threads - 1 workers (the calling thread is the first), so 4 adds 3.
+    expect(counts[1]! - counts[0]!).toBe(3);
+  });
+});
+
+describe('start-up failures are loud', () => {
+  it('exits 2 with a message naming a bad variable', async () => {
+    await expect(startFunction({ port: 18184, env: { MODEL_DTYPE: 'fp16' }, readyTimeoutMs: 5000 })).rejects.toThrow(
+      /MODEL_DTYPE must be q8 or fp32/,
+    );
+  });
+});
+
+describe('SIGTERM', () => {
+  it('answers every request in flight, refuses new connections, and exits 0', async () => {
+    const fn = await startFunction({ port: 18185 });
+    // Heavy enough to still be running when the signal lands: 32 long texts with spans each.
+    const body = JSON.stringify({
+      texts: Array.from({ length: 32 }, (_, i) => `Sentence ${i} is here. You are an idiot! `.repeat(300)),
+      spans: true,
+    });
+    const send = () =>
+      fetch(`${fn.url}/api/v1/classify`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+    const inFlight = Array.from({ length: 6 }, send);
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    fn.child.kill('SIGTERM');
+    const statuses = await Promise.all(inFlight.map(async (p) => (await p).status));
+    expect(statuses).toEqual(Array(6).fill(200));
+    expect(await fn.exited).toBe(0);
+    await expect(fetch(`${fn.url}/healthz`)).rejects.toThrow();
+    expect(fn.output()).toContain('"msg":"draining"');
+  });
+});

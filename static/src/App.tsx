@@ -1,0 +1,187 @@
+/**
+ * @module App
+ * The page: a text area and a submit button; then the verdict, a bar per label, the threshold,
+ * the text with the sentences that carry the score highlighted, and how long it took.
+ */
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { classify, fetchModel, RequestFailed, type ClassifyResponse, type ModelInfo } from './api.ts';
+import { HighlightedText } from './components/HighlightedText.tsx';
+import { LabelBars } from './components/LabelBars.tsx';
+import { Verdict } from './components/Verdict.tsx';
+import { EXAMPLES } from './examples.ts';
+import { flaggedLabels, LABEL_NAMES } from './labels.ts';
+
+const MAX_CHARS = 20_000;
+
+type State =
+  | { kind: 'idle' }
+  | { kind: 'loading' }
+  | { kind: 'invalid'; message: string }
+  | { kind: 'failed'; message: string }
+  | { kind: 'done'; text: string; response: ClassifyResponse };
+
+function charCount(text: string): number {
+  return [...text].length;
+}
+
+export function App() {
+  const [text, setText] = useState('');
+  const [threshold, setThreshold] = useState(0.5);
+  const [state, setState] = useState<State>({ kind: 'idle' });
+  const [model, setModel] = useState<ModelInfo | null>(null);
+  const textArea = useRef<HTMLTextAreaElement>(null);
+
+  useEffect(() => {
+    fetchModel().then(setModel, () => setModel(null));
+  }, []);
+
+  async function submit(event?: Event) {
+    event?.preventDefault();
+    if (state.kind === 'loading') return;
+    if (text.trim().length === 0) {
+      setState({ kind: 'invalid', message: 'Enter some text to check.' });
+      textArea.current?.focus();
+      return;
+    }
+    if (charCount(text) > MAX_CHARS) {
+      setState({ kind: 'invalid', message: `The text is too long: at most ${MAX_CHARS.toLocaleString('en')} characters.` });
+      return;
+    }
+    setState({ kind: 'loading' });
+    try {
+      setState({ kind: 'done', text, response: await classify(text, threshold) });
+    } catch (error) {
+      const message = error instanceof RequestFailed ? error.message : 'Something went wrong. Please try again.';
+      setState({ kind: 'failed', message });
+    }
+  }
+
+  function onKeyDown(event: KeyboardEvent) {
+    if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) submit(event);
+  }
+
+  const count = charCount(text);
+  const result = state.kind === 'done' ? state.response.results[0] : undefined;
+  const labels = result ? flaggedLabels(result.scores, threshold) : [];
+  const invalid = state.kind === 'invalid';
+
+  return (
+    <main class="page">
+      <header class="header">
+        <h1>Toxicity monitor</h1>
+        <p class="lede">Paste English text to see how toxic it is, label by label.</p>
+      </header>
+
+      {model?.offline && (
+        <p class="notice" role="note" data-testid="offline-notice">
+          <strong>Offline model.</strong> The real unitary/toxic-bert is not installed on this server, so a small
+          stand-in model gives rough scores. Ask the operator to run <code>npm run model:fetch</code>.
+        </p>
+      )}
+
+      <form class="card" onSubmit={submit} noValidate>
+        <label for="text" class="field-label">
+          Text to check
+        </label>
+        <textarea
+          id="text"
+          ref={textArea}
+          value={text}
+          onInput={(e) => setText(e.currentTarget.value)}
+          onKeyDown={onKeyDown}
+          rows={6}
+          placeholder="Type or paste a comment, a message, a review…"
+          aria-invalid={invalid}
+          aria-describedby="text-help text-error"
+        />
+        <div class="field-help" id="text-help">
+          <span>
+            Press <kbd>Ctrl</kbd>+<kbd>Enter</kbd> to check.
+          </span>
+          <span class={count > MAX_CHARS ? 'count over' : 'count'}>
+            {count.toLocaleString('en')} / {MAX_CHARS.toLocaleString('en')}
+          </span>
+        </div>
+        <p id="text-error" class="field-error" role="alert">
+          {invalid ? state.message : ''}
+        </p>
+
+        <div class="examples" role="group" aria-label="Example texts">
+          <span class="examples-label">Try an example:</span>
+          {EXAMPLES.map((example) => (
+            <button
+              type="button"
+              class="chip"
+              key={example.name}
+              onClick={() => {
+                setText(example.text);
+                textArea.current?.focus();
+              }}
+            >
+              {example.name}
+            </button>
+          ))}
+        </div>
+
+        <div class="controls">
+          <label class="threshold" for="threshold">
+            Threshold <output for="threshold">{Math.round(threshold * 100)}%</output>
+            <input
+              id="threshold"
+              type="range"
+              min={0.05}
+              max={0.95}
+              step={0.05}
+              value={threshold}
+              onInput={(e) => setThreshold(Number(e.currentTarget.value))}
+            />
+          </label>
+          <button type="submit" class="submit" disabled={state.kind === 'loading'} aria-busy={state.kind === 'loading'}>
+            {state.kind === 'loading' ? 'Checking…' : 'Check text'}
+          </button>
+        </div>
+      </form>
+
+      <section class="results" aria-live="polite" aria-busy={state.kind === 'loading'} aria-label="Result">
+        {state.kind === 'loading' && (
+          <div class="card loading" role="status">
+            <span class="spinner" aria-hidden="true" /> Checking the text…
+          </div>
+        )}
+        {state.kind === 'failed' && (
+          <div class="card error" role="alert" data-testid="error">
+            {state.message}
+          </div>
+        )}
+        {state.kind === 'done' && result && (
+          <div class="card result">
+            <Verdict labels={labels} tookMs={state.response.took_ms} truncated={result.truncated} />
+            <p class="sr-only">
+              {labels.length > 0
+                ? `Toxic. ${labels.map((l) => `${LABEL_NAMES[l]} ${Math.round(result.scores[l] * 100)} percent`).join(', ')}.`
+                : 'Not toxic.'}
+            </p>
+            <h3 class="section-title">Scores</h3>
+            <LabelBars scores={result.scores} threshold={threshold} />
+            <p class="threshold-note">
+              The line on each bar marks the threshold, {Math.round(threshold * 100)}%. A label is flagged at or above it.
+            </p>
+            {result.spans && result.spans.length > 0 && (
+              <>
+                <h3 class="section-title">Where it is</h3>
+                <HighlightedText text={state.text} spans={result.spans} threshold={threshold} />
+              </>
+            )}
+          </div>
+        )}
+      </section>
+
+      <footer class="footer">
+        <span>
+          Model: {model ? `${model.id} (${model.dtype})` : 'unitary/toxic-bert'}. Your text is not stored or logged.
+        </span>
+        <a href="/api/v1/openapi.json">HTTP API</a>
+      </footer>
+    </main>
+  );
+}

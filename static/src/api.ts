@@ -1,0 +1,104 @@
+/**
+ * @module api
+ * The page's client for the service's HTTP API, turning every failure into a message a
+ * person can act on.
+ */
+
+export const LABELS = ['toxic', 'severe_toxic', 'obscene', 'threat', 'insult', 'identity_hate'] as const;
+export type Label = (typeof LABELS)[number];
+export type Scores = Record<Label, number>;
+
+export interface Span {
+  begin: number;
+  end: number;
+  scores: Scores;
+}
+
+export interface TextResult {
+  scores: Scores;
+  flagged: boolean;
+  labels: Label[];
+  tokens: number;
+  truncated: boolean;
+  spans?: Span[];
+}
+
+export interface ClassifyResponse {
+  model: { id: string; dtype: string; offline?: boolean };
+  threshold: number;
+  results: TextResult[];
+  took_ms: number;
+}
+
+export interface ModelInfo {
+  id: string;
+  dtype: string;
+  offline: boolean;
+  limits: { max_texts: number; max_chars: number };
+}
+
+/** A failed request, with a message written for the person at the page. */
+export class RequestFailed extends Error {
+  constructor(
+    message: string,
+    readonly status: number,
+  ) {
+    super(message);
+  }
+}
+
+interface ErrorBody {
+  error?: { message?: string; details?: Array<{ field: string; message: string }> };
+}
+
+function friendlyMessage(status: number, body: ErrorBody, retryAfter: string | null): string {
+  const wait = retryAfter && /^\d+$/.test(retryAfter) ? `${retryAfter} seconds` : 'a few seconds';
+  switch (status) {
+    case 400: {
+      const detail = body.error?.details?.[0]?.message;
+      return detail ? `The text could not be checked: it ${detail}.` : 'The text could not be checked. Please edit it and try again.';
+    }
+    case 413:
+      return 'That text is too large to check at once. Please shorten it (at most 20,000 characters).';
+    case 429:
+      return `You are sending requests faster than this service allows. Please wait ${wait} and try again.`;
+    case 503:
+      return `The service is busy or still starting. Please try again in ${wait}.`;
+    default:
+      return `Something went wrong on the server (error ${status}). Please try again later.`;
+  }
+}
+
+async function readError(res: Response): Promise<RequestFailed> {
+  let body: ErrorBody = {};
+  try {
+    body = (await res.json()) as ErrorBody;
+  } catch {
+    // An error page from a proxy is not JSON; the status alone still gives a useful message.
+  }
+  return new RequestFailed(friendlyMessage(res.status, body, res.headers.get('retry-after')), res.status);
+}
+
+async function send(input: string, init?: RequestInit): Promise<Response> {
+  try {
+    return await fetch(input, init);
+  } catch {
+    throw new RequestFailed('The service cannot be reached. Check your connection and try again.', 0);
+  }
+}
+
+export async function classify(text: string, threshold: number): Promise<ClassifyResponse> {
+  const res = await send('/api/v1/classify', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ text, threshold, spans: true }),
+  });
+  if (!res.ok) throw await readError(res);
+  return (await res.json()) as ClassifyResponse;
+}
+
+export async function fetchModel(): Promise<ModelInfo> {
+  const res = await send('/api/v1/model');
+  if (!res.ok) throw await readError(res);
+  return (await res.json()) as ModelInfo;
+}
