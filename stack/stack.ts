@@ -1,0 +1,252 @@
+/**
+ * @module stack
+ * The production topology on one machine, without containers: nginx in front of N function
+ * replicas, plus Prometheus, node-exporter and Alertmanager from Debian's packages, all on
+ * 127.0.0.1. `npm run stack` runs it until Ctrl-C; tests start and stop it the same way.
+ */
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync, chmodSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { nativePrometheusConfig } from './prometheus-config.ts';
+import { Supervised } from './supervisor.ts';
+import { fillTemplate, unfilledPlaceholders } from './template.ts';
+import { waitForOk } from './wait.ts';
+
+export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+export interface StackOptions {
+  replicas: number;
+  proxyPort: number;
+  /** Replica i listens on functionBasePort + i. */
+  functionBasePort: number;
+  prometheusPort: number;
+  alertmanagerPort: number;
+  nodeExporterPort: number;
+  /** Where configuration, logs and data go; emptied at start. */
+  dir: string;
+  /** Start Prometheus, node-exporter and Alertmanager too. */
+  monitoring: boolean;
+  /** Extra environment for every replica (MODEL_DIR, ORT_THREADS, ...). */
+  functionEnv: Record<string, string>;
+  /** nginx limit_req rate and burst per client address. */
+  rateLimit: string;
+  rateBurst: number;
+  apiTimeout: string;
+  scrapeInterval: string;
+  evaluationInterval: string;
+  readyTimeoutMs: number;
+}
+
+export const DEFAULT_STACK: StackOptions = {
+  replicas: 2,
+  proxyPort: 8080,
+  functionBasePort: 3001,
+  prometheusPort: 9090,
+  alertmanagerPort: 9093,
+  nodeExporterPort: 9100,
+  dir: path.join(REPO_ROOT, '.stack'),
+  monitoring: true,
+  functionEnv: {},
+  rateLimit: '20r/s',
+  rateBurst: 40,
+  apiTimeout: '60s',
+  scrapeInterval: '5s',
+  evaluationInterval: '5s',
+  readyTimeoutMs: 90_000,
+};
+
+export interface Replica {
+  index: number;
+  port: number;
+  url: string;
+  process: Supervised;
+}
+
+export interface Stack {
+  options: StackOptions;
+  /** The public entry: the page and /api/ through nginx. */
+  url: string;
+  prometheusUrl: string;
+  alertmanagerUrl: string;
+  replicas: Replica[];
+  nginx: Supervised;
+  logDir: string;
+  /** Stops everything; safe to call twice. */
+  stop(): Promise<void>;
+}
+
+function nginxMainConfig(dir: string, serverConfig: string): string {
+  const tmp = (name: string) => path.join(dir, 'nginx/tmp', name);
+  // As root, workers would drop to "nobody", who may not read the checkout; on loopback for
+  // a local stack, keeping the invoking user is the smaller surprise.
+  const user = process.getuid?.() === 0 ? 'user root;' : '';
+  return `${user}
+worker_processes 2;
+daemon off;
+pid ${path.join(dir, 'nginx/nginx.pid')};
+error_log ${path.join(dir, 'logs/nginx-error.log')} warn;
+events { worker_connections 1024; }
+http {
+  include /etc/nginx/mime.types;
+  default_type application/octet-stream;
+  sendfile on;
+  keepalive_timeout 65s;
+  client_body_temp_path ${tmp('body')};
+  proxy_temp_path ${tmp('proxy')};
+  fastcgi_temp_path ${tmp('fastcgi')};
+  uwsgi_temp_path ${tmp('uwsgi')};
+  scgi_temp_path ${tmp('scgi')};
+  include ${serverConfig};
+}
+`;
+}
+
+export function renderProxyConfig(options: {
+  upstreams: string[];
+  listenPort: number;
+  staticRoot: string;
+  rateLimit: string;
+  rateBurst: number;
+  apiTimeout: string;
+  accessLog: string;
+}): string {
+  const template = readFileSync(path.join(REPO_ROOT, 'proxy/templates/default.conf.template'), 'utf8');
+  const text = fillTemplate(template, {
+    UPSTREAM_SERVERS: options.upstreams.map((u) => `    server ${u} max_fails=3 fail_timeout=5s;`).join('\n'),
+    LISTEN_PORT: `127.0.0.1:${options.listenPort}`,
+    STATIC_ROOT: options.staticRoot,
+    RATE_LIMIT: options.rateLimit,
+    RATE_BURST: String(options.rateBurst),
+    API_TIMEOUT: options.apiTimeout,
+    ACCESS_LOG: options.accessLog,
+  });
+  const left = unfilledPlaceholders(text);
+  if (left.length > 0) throw new Error(`proxy template placeholders not filled: ${left.join(', ')}`);
+  return text;
+}
+
+async function ensurePageBuilt(): Promise<string> {
+  const dist = path.join(REPO_ROOT, 'static/dist');
+  if (!existsSync(path.join(dist, 'index.html'))) {
+    const { build } = await import('vite');
+    await build({ configFile: path.join(REPO_ROOT, 'static/vite.config.ts'), logLevel: 'warn' });
+  }
+  return dist;
+}
+
+/**
+ * @example
+ * const stack = await startStack({ replicas: 2 });
+ * await fetch(`${stack.url}/api/v1/classify`, { method: 'POST', ... });
+ * await stack.stop();
+ */
+export async function startStack(overrides: Partial<StackOptions> = {}): Promise<Stack> {
+  const o: StackOptions = { ...DEFAULT_STACK, ...overrides };
+  rmSync(o.dir, { recursive: true, force: true });
+  const logDir = path.join(o.dir, 'logs');
+  for (const sub of ['logs', 'nginx/tmp', 'prometheus-data', 'alertmanager-data']) mkdirSync(path.join(o.dir, sub), { recursive: true });
+  chmodSync(path.join(o.dir, 'nginx/tmp'), 0o777);
+  const staticRoot = await ensurePageBuilt();
+
+  const started: Supervised[] = [];
+  const supervise = (name: string, command: string, args: string[], env?: NodeJS.ProcessEnv) => {
+    const proc = new Supervised({ name, command, args, env, cwd: REPO_ROOT, logFile: path.join(logDir, `${name}.log`) });
+    proc.start();
+    started.push(proc);
+    return proc;
+  };
+  let stopped = false;
+  const stop = async () => {
+    if (stopped) return;
+    stopped = true;
+    // The proxy goes first so no new request reaches a replica that is shutting down.
+    for (const proc of [...started].reverse()) await proc.stop();
+    await Promise.all(started.map((proc) => proc.closeLog()));
+  };
+
+  try {
+    const replicas: Replica[] = Array.from({ length: o.replicas }, (_, index) => {
+      const port = o.functionBasePort + index;
+      const proc = supervise(`function-${index + 1}`, process.execPath, ['--import', 'tsx', 'functions/src/server.ts'], {
+        HOST: '127.0.0.1',
+        PORT: String(port),
+        ...o.functionEnv,
+      });
+      return { index, port, url: `http://127.0.0.1:${port}`, process: proc };
+    });
+
+    if (o.monitoring) {
+      const promConfig = path.join(o.dir, 'prometheus.yml');
+      writeFileSync(
+        promConfig,
+        nativePrometheusConfig({
+          functionPorts: replicas.map((r) => r.port),
+          nodeExporterPort: o.nodeExporterPort,
+          alertmanagerPort: o.alertmanagerPort,
+          prometheusPort: o.prometheusPort,
+          rulesDir: path.join(REPO_ROOT, 'observability/prometheus/rules'),
+          scrapeInterval: o.scrapeInterval,
+          evaluationInterval: o.evaluationInterval,
+        }),
+      );
+      supervise('node-exporter', 'prometheus-node-exporter', [`--web.listen-address=127.0.0.1:${o.nodeExporterPort}`]);
+      supervise('alertmanager', 'prometheus-alertmanager', [
+        `--config.file=${path.join(REPO_ROOT, 'observability/alertmanager/alertmanager.yml')}`,
+        `--storage.path=${path.join(o.dir, 'alertmanager-data')}`,
+        `--web.listen-address=127.0.0.1:${o.alertmanagerPort}`,
+        '--cluster.listen-address=',
+      ]);
+      supervise('prometheus', 'prometheus', [
+        `--config.file=${promConfig}`,
+        `--storage.tsdb.path=${path.join(o.dir, 'prometheus-data')}`,
+        `--web.listen-address=127.0.0.1:${o.prometheusPort}`,
+        '--web.enable-lifecycle',
+      ]);
+    }
+
+    const serverConfig = path.join(o.dir, 'nginx/default.conf');
+    writeFileSync(
+      serverConfig,
+      renderProxyConfig({
+        upstreams: replicas.map((r) => `127.0.0.1:${r.port}`),
+        listenPort: o.proxyPort,
+        staticRoot,
+        rateLimit: o.rateLimit,
+        rateBurst: o.rateBurst,
+        apiTimeout: o.apiTimeout,
+        // Children's stdout is a socket here, which nginx cannot open as /dev/stdout.
+        accessLog: path.join(logDir, 'nginx-access.log'),
+      }),
+    );
+    const mainConfig = path.join(o.dir, 'nginx/nginx.conf');
+    writeFileSync(mainConfig, nginxMainConfig(o.dir, serverConfig));
+    const nginx = supervise('nginx', 'nginx', ['-c', mainConfig, '-p', path.join(o.dir, 'nginx')]);
+
+    const url = `http://127.0.0.1:${o.proxyPort}`;
+    const waits = [
+      ...replicas.map((r) => waitForOk(`${r.url}/readyz`, o.readyTimeoutMs)),
+      waitForOk(`${url}/healthz`, o.readyTimeoutMs, () => nginx.running),
+    ];
+    if (o.monitoring) {
+      waits.push(
+        waitForOk(`http://127.0.0.1:${o.prometheusPort}/-/ready`, o.readyTimeoutMs),
+        waitForOk(`http://127.0.0.1:${o.alertmanagerPort}/-/ready`, o.readyTimeoutMs),
+        waitForOk(`http://127.0.0.1:${o.nodeExporterPort}/metrics`, o.readyTimeoutMs),
+      );
+    }
+    await Promise.all(waits);
+    return {
+      options: o,
+      url,
+      prometheusUrl: `http://127.0.0.1:${o.prometheusPort}`,
+      alertmanagerUrl: `http://127.0.0.1:${o.alertmanagerPort}`,
+      replicas,
+      nginx,
+      logDir,
+      stop,
+    };
+  } catch (error) {
+    await stop();
+    throw new Error(`the stack did not start: ${(error as Error).message} (logs in ${logDir})`);
+  }
+}
