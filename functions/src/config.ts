@@ -27,6 +27,15 @@ export interface Config {
   drainTimeoutMs: number;
   /** Folder of the built page, served at `/` when it exists (the embedded `npm start`). */
   staticDir: string;
+  /** Micro-batching and load shedding in the replica. */
+  batching: {
+    maxWaitMs: number;
+    tokenBudget: number;
+    maxBatchSize: number;
+    maxQueueDelayMs: number;
+  };
+  /** Enables POST /debug/fault (tests of the exception metrics and alerts only). */
+  faultInjection: boolean;
 }
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -42,6 +51,8 @@ export const DEFAULTS: Config = {
   maxBodyBytes: 1024 * 1024,
   drainTimeoutMs: 10_000,
   staticDir: path.join(repoRoot, 'static/dist'),
+  batching: { maxWaitMs: 2, tokenBudget: 4096, maxBatchSize: 32, maxQueueDelayMs: 1000 },
+  faultInjection: false,
 };
 
 export class ConfigError extends Error {}
@@ -80,5 +91,12 @@ export function readConfig(env: NodeJS.ProcessEnv): Config {
     maxBodyBytes: integer(env, 'MAX_BODY_BYTES', DEFAULTS.maxBodyBytes, 1024, 64 * 1024 * 1024),
     drainTimeoutMs: integer(env, 'DRAIN_TIMEOUT_MS', DEFAULTS.drainTimeoutMs, 0, 600_000),
     staticDir: path.resolve(env.STATIC_DIR || DEFAULTS.staticDir),
+    batching: {
+      maxWaitMs: integer(env, 'BATCH_MAX_WAIT_MS', DEFAULTS.batching.maxWaitMs, 0, 1000),
+      tokenBudget: integer(env, 'BATCH_TOKEN_BUDGET', DEFAULTS.batching.tokenBudget, 512, 1 << 20),
+      maxBatchSize: integer(env, 'BATCH_MAX_SIZE', DEFAULTS.batching.maxBatchSize, 1, 1024),
+      maxQueueDelayMs: integer(env, 'MAX_QUEUE_DELAY_MS', DEFAULTS.batching.maxQueueDelayMs, 1, 600_000),
+    },
+    faultInjection: env.FAULT_INJECTION === '1',
   };
 }

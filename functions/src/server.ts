@@ -13,12 +13,14 @@ import { createApp } from './app.ts';
 import { ConfigError, readConfig, type Config } from './config.ts';
 import { Lifecycle } from './lifecycle.ts';
 import { describeError, log } from './log.ts';
+import { createMetrics, type Metrics } from './metrics/metrics.ts';
 import { prepareModel } from './service.ts';
 
-function drainOnSignals(server: Server, lifecycle: Lifecycle, config: Config): void {
+function drainOnSignals(server: Server, lifecycle: Lifecycle, metrics: Metrics, config: Config): void {
   const drain = (signal: string) => {
     if (lifecycle.phase === 'draining') return;
     lifecycle.startDraining();
+    metrics.modelReady.set(0);
     log.info('draining', { signal, timeout_ms: config.drainTimeoutMs });
     server.close(() => {
       log.info('drained, exiting');
@@ -48,8 +50,11 @@ async function main(): Promise<void> {
   }
 
   const lifecycle = new Lifecycle();
+  const metrics = createMetrics();
   const app = createApp({
     lifecycle,
+    metrics,
+    faultInjection: config.faultInjection,
     maxBodyBytes: config.maxBodyBytes,
     // Behind nginx the page comes from the proxy; alone (`npm start`) this process serves it.
     staticFiles: existsSync(path.join(config.staticDir, 'index.html')) ? serveStatic({ root: config.staticDir }) : undefined,
@@ -62,12 +67,13 @@ async function main(): Promise<void> {
   server.on('request', (_req, res) => {
     if (lifecycle.phase === 'draining') res.shouldKeepAlive = false;
   });
-  drainOnSignals(server, lifecycle, config);
+  drainOnSignals(server, lifecycle, metrics, config);
 
   const started = performance.now();
   try {
-    const model = await prepareModel(config);
+    const model = await prepareModel(config, metrics.batcherObserver);
     lifecycle.markReady(model);
+    metrics.modelReady.set(1);
     log.info('ready', {
       model: model.info.id,
       dtype: model.info.dtype,

@@ -6,13 +6,14 @@ import { describe, expect, it } from 'vitest';
 import { createApp } from '../src/app.ts';
 import { readConfig } from '../src/config.ts';
 import { Lifecycle } from '../src/lifecycle.ts';
+import { createMetrics } from '../src/metrics/metrics.ts';
 import { prepareModel } from '../src/service.ts';
 import { startFunction } from '../../test/support/function-process.ts';
 
 describe('readiness', () => {
   it('/readyz is 503 with Retry-After until the model is loaded and warmed up, then 200', async () => {
     const lifecycle = new Lifecycle();
-    const app = createApp({ lifecycle, maxBodyBytes: 1 << 20 });
+    const app = createApp({ lifecycle, metrics: createMetrics({ defaultMetrics: false }), maxBodyBytes: 1 << 20 });
     const before = await app.request('/readyz');
     expect(before.status).toBe(503);
     expect(before.headers.get('retry-after')).toBe('2');
