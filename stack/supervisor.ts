@@ -30,7 +30,10 @@ export class Supervised {
   #restarts = 0;
   #exitWaiters: Array<() => void> = [];
 
-  constructor(private readonly options: SupervisedOptions) {
+  private readonly options: SupervisedOptions;
+
+  constructor(options: SupervisedOptions) {
+    this.options = options;
     this.name = options.name;
     this.#log = createWriteStream(options.logFile, { flags: 'a' });
   }

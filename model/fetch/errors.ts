@@ -7,11 +7,11 @@
 
 /** A response with an unexpected status; `status` decides whether a retry can help. */
 export class HttpError extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-  ) {
+  readonly status: number;
+
+  constructor(status: number, message: string) {
     super(message);
+    this.status = status;
     this.name = 'HttpError';
   }
 }
@@ -54,10 +54,10 @@ export function printableUrl(url: string): string {
 /** Names the file a failure happened on; the message is already one line. */
 export class FileFetchError extends Error {
   override name = 'FileFetchError';
-  constructor(
-    readonly file: string,
-    reason: unknown,
-  ) {
+  readonly file: string;
+
+  constructor(file: string, reason: unknown) {
     super(`${file}: ${oneLine(reason)}`);
+    this.file = file;
   }
 }

@@ -39,11 +39,11 @@ export interface ModelInfo {
 
 /** A failed request, with a message written for the person at the page. */
 export class RequestFailed extends Error {
-  constructor(
-    message: string,
-    readonly status: number,
-  ) {
+  readonly status: number;
+
+  constructor(message: string, status: number) {
     super(message);
+    this.status = status;
   }
 }
 

@@ -6,6 +6,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { waitForOk } from '../../stack/wait.ts';
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const OFFLINE_MODEL_DIR = path.join(REPO_ROOT, 'model/offline');
@@ -29,24 +30,6 @@ export interface StartOptions {
   readyTimeoutMs?: number;
   /** Resolve as soon as the process listens (/healthz), not when it is ready. */
   waitFor?: 'ready' | 'listening';
-}
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-export async function waitForStatus(url: string, status: number, timeoutMs: number, exited?: () => boolean): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (exited?.()) throw new Error(`process exited while waiting for ${url}`);
-    try {
-      const res = await fetch(url, { signal: AbortSignal.timeout(2000) });
-      await res.arrayBuffer();
-      if (res.status === status) return;
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > deadline) throw new Error(`${url} did not answer ${status} within ${timeoutMs} ms`);
-    await sleep(25);
-  }
 }
 
 /**
@@ -80,7 +63,7 @@ export async function startFunction(options: StartOptions): Promise<FunctionProc
   const url = `http://127.0.0.1:${options.port}`;
   const probe = options.waitFor === 'listening' ? '/healthz' : '/readyz';
   try {
-    await waitForStatus(`${url}${probe}`, 200, options.readyTimeoutMs ?? 60_000, () => hasExited);
+    await waitForOk(`${url}${probe}`, options.readyTimeoutMs ?? 60_000, () => !hasExited);
   } catch (error) {
     child.kill('SIGKILL');
     throw new Error(`${(error as Error).message}\n--- output ---\n${output}`);

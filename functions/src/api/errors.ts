@@ -23,15 +23,24 @@ export type ErrorCode =
   | 'internal_error';
 
 export class ApiError extends Error {
+  readonly status: 400 | 404 | 405 | 413 | 415 | 500 | 503;
+  readonly code: ErrorCode;
+  readonly details: ErrorDetail[];
+  /** Seconds a client should wait before retrying (sent as Retry-After). */
+  readonly retryAfterSeconds?: number;
+
   constructor(
-    readonly status: 400 | 404 | 405 | 413 | 415 | 500 | 503,
-    readonly code: ErrorCode,
+    status: ApiError['status'],
+    code: ErrorCode,
     message: string,
-    readonly details: ErrorDetail[] = [],
-    /** Seconds a client should wait before retrying (sent as Retry-After). */
-    readonly retryAfterSeconds?: number,
+    details: ErrorDetail[] = [],
+    retryAfterSeconds?: number,
   ) {
     super(message);
+    this.status = status;
+    this.code = code;
+    this.details = details;
+    this.retryAfterSeconds = retryAfterSeconds;
   }
 }
 

@@ -36,9 +36,12 @@ export interface BatcherObserver {
 }
 
 export class OverloadedError extends Error {
-  constructor(readonly retryAfterSeconds: number) {
+  readonly retryAfterSeconds: number;
+
+  constructor(retryAfterSeconds: number) {
     super('the replica is overloaded');
     this.name = 'OverloadedError';
+    this.retryAfterSeconds = retryAfterSeconds;
   }
 }
 
