@@ -37,8 +37,8 @@ async function classify(body: unknown) {
   };
 }
 
-const TOXIC = 'you are a stupid worthless bitch, shut up';
-const CLEAN = 'thank you for the lovely dinner, see you next week';
+const TOXIC = 'You are a stupid worthless bitch, shut up';
+const CLEAN = 'Thank you for the lovely dinner, see you next week';
 const LABELS = ['toxic', 'severe_toxic', 'obscene', 'threat', 'insult', 'identity_hate'];
 
 describe('classify with the offline model', () => {

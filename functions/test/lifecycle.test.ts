@@ -62,16 +62,23 @@ describe('start-up failures are loud', () => {
 
 describe('SIGTERM', () => {
   it('answers every request in flight, refuses new connections, and exits 0', async () => {
-    const fn = await startFunction({ port: 18185 });
-    // Heavy enough to still be running when the signal lands: 32 long texts with spans each.
+    // Load shedding would refuse some of these heavy requests; this test is about the drain.
+    // A generous drain bound: this machine is shared, and the point is that nothing is cut off.
+    const fn = await startFunction({ port: 18185, env: { MAX_QUEUE_DELAY_MS: '600000', DRAIN_TIMEOUT_MS: '60000' } });
     const body = JSON.stringify({
-      texts: Array.from({ length: 32 }, (_, i) => `Sentence ${i} is here. You are an idiot! `.repeat(300)),
+      texts: Array.from({ length: 8 }, (_, i) => `Sentence ${i} is here. You are an idiot! `.repeat(80)),
       spans: true,
     });
     const send = () =>
       fetch(`${fn.url}/api/v1/classify`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
     const inFlight = Array.from({ length: 6 }, send);
-    await new Promise((resolve) => setTimeout(resolve, 150));
+    // Signal only once the replica has received all six (the 7th in flight is this scrape).
+    await expect
+      .poll(async () => (await (await fetch(`${fn.url}/metrics`)).text()).match(/^toxicity_http_requests_in_flight (\d+)/m)?.[1], {
+        timeout: 10_000,
+        interval: 5,
+      })
+      .toBe('7');
     fn.child.kill('SIGTERM');
     const statuses = await Promise.all(inFlight.map(async (p) => (await p).status));
     expect(statuses).toEqual(Array(6).fill(200));

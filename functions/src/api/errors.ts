@@ -50,6 +50,8 @@ export function errorBody(code: ErrorCode, message: string, details: ErrorDetail
 
 export function errorResponse(error: ApiError, headers: Record<string, string> = {}): Response {
   const extra: Record<string, string> = { ...headers };
+  // A 413 is sent before the body is read; the connection cannot be reused after that.
+  if (error.status === 413) extra.Connection = 'close';
   if (error.retryAfterSeconds !== undefined) extra['Retry-After'] = String(error.retryAfterSeconds);
   return Response.json(errorBody(error.code, error.message, error.details), { status: error.status, headers: extra });
 }

@@ -20,9 +20,13 @@ function notReady(lifecycle: Lifecycle): ApiError {
   return new ApiError(503, 'not_ready', message[lifecycle.phase]!, [], RETRY_AFTER_SECONDS);
 }
 
+/**
+ * The model for an API request. While draining, requests that still reach this replica (on
+ * connections opened before SIGTERM) are served; their answers close the connection.
+ */
 export function requireModel(lifecycle: Lifecycle): ReadyModel {
   const model = lifecycle.model;
-  if (lifecycle.phase !== 'ready' || !model) throw notReady(lifecycle);
+  if (!model || (lifecycle.phase !== 'ready' && lifecycle.phase !== 'draining')) throw notReady(lifecycle);
   return model;
 }
 
@@ -32,7 +36,8 @@ export function healthzHandler(c: Context): Response {
 
 export function readyzHandler(lifecycle: Lifecycle) {
   return (c: Context): Response => {
-    requireModel(lifecycle);
+    // Draining replicas report not ready so load balancers stop sending them work.
+    if (lifecycle.phase !== 'ready') throw notReady(lifecycle);
     return c.json({ status: 'ready' });
   };
 }
