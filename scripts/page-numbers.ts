@@ -31,7 +31,7 @@ try {
   await page.goto(stack.url);
   const times: number[] = [];
   for (let i = 0; i < runs; i++) {
-    await page.getByLabel('Text to check').fill(`Run ${i}: the referee is a stupid useless moron. See you on Sunday.`);
+    await page.getByLabel('Text to check').fill(`Run ${i}: the referee is a stupid useless moron. The weather is lovely today.`);
     const started = await page.evaluate(() => performance.now());
     await page.getByRole('button', { name: 'Check text' }).click();
     await page.waitForFunction(() => document.querySelector('[data-verdict]') && !document.querySelector('[aria-busy="true"]'));

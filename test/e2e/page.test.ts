@@ -1,23 +1,25 @@
 /**
- * The page in Debian's Chromium, through nginx, against two real replicas (offline model).
+ * The page in Debian's Chromium, through nginx, against two real replicas (offline model):
+ * the native stack by default, the compose stack under `npm run test:compose`.
  */
-import AxeBuilder from '@axe-core/playwright';
+import { AxeBuilder } from '@axe-core/playwright';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { REPO_ROOT, type Stack } from '../../stack/stack.ts';
-import { launchChromium, startTestStack } from '../support/stack.ts';
+import { REPO_ROOT } from '../../stack/stack.ts';
+import { launchChromium } from '../support/stack.ts';
+import { openTarget, type Target } from '../support/target.ts';
 
-let stack: Stack;
+let stack: Target;
 let browser: Browser;
 const externalRequests: string[] = [];
 
 beforeAll(async () => {
-  [stack, browser] = await Promise.all([startTestStack({ monitoring: false }), launchChromium()]);
+  [stack, browser] = await Promise.all([openTarget(), launchChromium()]);
 });
 afterAll(async () => {
   await browser?.close();
-  await stack?.stop();
+  await stack?.close();
 });
 
 async function openPage(options: { viewport?: { width: number; height: number }; dark?: boolean } = {}): Promise<Page> {
@@ -79,7 +81,7 @@ describe('the page', () => {
     await page.locator('[data-verdict="toxic"]').waitFor();
     await page.getByLabel('Text to check').focus();
     await page.keyboard.press('Control+A');
-    await page.keyboard.type('What a lovely morning.');
+    await page.keyboard.type('The weather is lovely today.');
     await page.keyboard.press('Control+Enter');
     await page.locator('[data-verdict="clean"]').waitFor();
     await page.close();
@@ -120,7 +122,7 @@ describe('the page', () => {
 
   it('shows a friendly error when the API fails (every replica stopped)', async () => {
     const page = await openPage();
-    await Promise.all(stack.replicas.map((r) => r.process.stop()));
+    await stack.stopFunctions();
     try {
       await page.getByLabel('Text to check').fill('hello');
       await page.getByRole('button', { name: 'Check text' }).click();
@@ -128,7 +130,7 @@ describe('the page', () => {
       await error.waitFor();
       expect(await error.textContent()).toMatch(/busy or still starting\. Please try again in 2 seconds/);
     } finally {
-      stack.replicas.forEach((r) => r.process.start());
+      await stack.startFunctions();
       await page.close();
     }
   });

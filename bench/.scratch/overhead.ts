@@ -1,0 +1,12 @@
+import { loadPipeline } from '../pipeline.ts';
+import { firstTweets } from '../corpus.ts';
+const texts = firstTweets('/work/main/data/davidson-tweets/dev.csv', 200);
+const p = await loadPipeline('/tmp/benchmodel', 'q8', 1);
+let t = performance.now();
+const seqs = texts.map((x) => p.model.wrap(p.model.encode(x)));
+console.log('encode+wrap per text ms', ((performance.now() - t) / 200).toFixed(3));
+t = performance.now();
+for (let k = 0; k < 5; k++) for (const x of texts) p.model.encode(x);
+console.log('encode (warm) per text ms', ((performance.now() - t) / 1000).toFixed(3));
+console.log('mean tokens', (seqs.reduce((a, s) => a + s.length, 0) / 200).toFixed(1), 'max', Math.max(...seqs.map((s) => s.length)));
+process.exit(0);

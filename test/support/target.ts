@@ -1,0 +1,53 @@
+/**
+ * @module target
+ * What the end-to-end tests run against: by default a native stack they start themselves; with
+ * E2E_BASE_URL set, an already running compose stack (npm run test:compose), whose function
+ * replicas are stopped and started through scripts/compose.sh.
+ */
+import { execFile } from 'node:child_process';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { REPO_ROOT } from '../../stack/stack.ts';
+import { waitForOk } from '../../stack/wait.ts';
+import { startTestStack } from './stack.ts';
+
+const run = promisify(execFile);
+
+export interface Target {
+  url: string;
+  /** Takes every function replica away, so the API fails for real. */
+  stopFunctions(): Promise<void>;
+  startFunctions(): Promise<void>;
+  close(): Promise<void>;
+}
+
+async function compose(...args: string[]): Promise<void> {
+  await run(path.join(REPO_ROOT, 'scripts/compose.sh'), args, { cwd: REPO_ROOT });
+}
+
+export async function openTarget(): Promise<Target> {
+  const composeUrl = process.env.E2E_BASE_URL;
+  if (composeUrl) {
+    return {
+      url: composeUrl,
+      stopFunctions: () => compose('stop', 'functions'),
+      async startFunctions() {
+        await compose('start', 'functions');
+        await waitForOk(`${composeUrl}/api/v1/model`, 120_000);
+      },
+      close: async () => {},
+    };
+  }
+  const stack = await startTestStack({ monitoring: false });
+  return {
+    url: stack.url,
+    stopFunctions: async () => {
+      await Promise.all(stack.replicas.map((r) => r.process.stop()));
+    },
+    async startFunctions() {
+      stack.replicas.forEach((r) => r.process.start());
+      await Promise.all(stack.replicas.map((r) => waitForOk(`${r.url}/readyz`, 60_000)));
+    },
+    close: () => stack.stop(),
+  };
+}
