@@ -83,8 +83,8 @@ async function main(): Promise<void> {
     });
     if (model.info.offline) {
       log.warn(
-        'OFFLINE MODEL: the real unitary/toxic-bert was not found in MODEL_DIR; serving the small offline ' +
-          'stand-in, which is far less accurate. Run "npm run model:fetch" to get the real model.',
+        'OFFLINE MODEL: serving the small offline stand-in, not the real unitary/toxic-bert; its scores are ' +
+          'far less accurate. Run "npm run model:fetch" to put the real model in MODEL_DIR.',
         { model_dir: config.modelDir },
       );
     }

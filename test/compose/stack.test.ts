@@ -1,0 +1,104 @@
+/**
+ * The compose stack, built here from the project's Dockerfiles: API through the proxy on
+ * 127.0.0.1:8080, Prometheus scraping every replica, hardened containers, and a rolling
+ * redeploy under load with zero failed requests.
+ */
+import { execFile } from 'node:child_process';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { REPO_ROOT } from '../../stack/stack.ts';
+import { postJson } from '../support/stack.ts';
+import { COMPOSE_ENV, containerIds, docker } from './compose-cli.ts';
+import { PUBLIC_URL } from './global-setup.ts';
+
+const PROMETHEUS = 'http://127.0.0.1:9090';
+
+describe('API through the compose proxy', () => {
+  it('classifies with the bundled offline model and keeps internals private', async () => {
+    const res = await postJson(`${PUBLIC_URL}/api/v1/classify`, { texts: ['You are a stupid worthless bitch', 'Have a nice day'] });
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { model: { offline: boolean }; results: Array<{ scores: { toxic: number } }> };
+    expect(body.model.offline).toBe(true);
+    expect(body.results[0]!.scores.toxic).toBeGreaterThan(body.results[1]!.scores.toxic + 0.3);
+    expect((await fetch(`${PUBLIC_URL}/metrics`)).status).toBe(404);
+    const tooLarge = await postJson(`${PUBLIC_URL}/api/v1/classify`, { text: 'a'.repeat(1_100_000) });
+    expect(tooLarge.status).toBe(413);
+    const page = await fetch(`${PUBLIC_URL}/`);
+    expect(page.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
+  });
+});
+
+describe('Prometheus in compose', () => {
+  it('scrapes every function replica and finds it up', async () => {
+    const replicas = (await containerIds('functions')).length;
+    await expect
+      .poll(
+        async () => {
+          const res = await fetch(`${PROMETHEUS}/api/v1/query?query=${encodeURIComponent('up{job="functions"}')}`);
+          const { data } = (await res.json()) as { data: { result: Array<{ value: [number, string] }> } };
+          return data.result.filter((r) => r.value[1] === '1').length;
+        },
+        { timeout: 90_000, interval: 2000 },
+      )
+      .toBe(replicas);
+  });
+});
+
+describe('container hardening', () => {
+  it('runs every service non-root, read-only, without new privileges or capabilities', async () => {
+    for (const service of ['functions', 'proxy', 'prometheus', 'alertmanager', 'node-exporter']) {
+      for (const id of await containerIds(service)) {
+        const host = JSON.parse(await docker(['inspect', '-f', '{{json .HostConfig}}', id])) as {
+          ReadonlyRootfs: boolean;
+          SecurityOpt: string[] | null;
+          CapDrop: string[] | null;
+        };
+        expect(host.ReadonlyRootfs, service).toBe(true);
+        expect(host.SecurityOpt, service).toContain('no-new-privileges:true');
+        expect(host.CapDrop, service).toContain('ALL');
+        const uid = await docker(['exec', id, 'sh', '-c', 'id -u']);
+        expect(uid, service).not.toBe('0');
+      }
+    }
+  });
+});
+
+describe('rolling redeploy', () => {
+  it('replaces every replica under load with zero failed requests', async () => {
+    const before = await containerIds('functions');
+    const outcomes: string[] = [];
+    let loading = true;
+    const load = (async () => {
+      for (let i = 0; loading; i++) {
+        const started = Date.now();
+        try {
+          const res = await postJson(`${PUBLIC_URL}/api/v1/classify`, { text: `rolling redeploy request ${i}` });
+          await res.arrayBuffer();
+          outcomes.push(String(res.status));
+        } catch (error) {
+          outcomes.push(`network error: ${(error as Error).message}`);
+        }
+        // About 10 requests per second: well under the proxy's per-client rate limit.
+        await new Promise((resolve) => setTimeout(resolve, Math.max(0, 100 - (Date.now() - started))));
+      }
+    })();
+    try {
+      await promisify(execFile)(path.join(REPO_ROOT, 'scripts/rolling-redeploy.sh'), [], {
+        cwd: REPO_ROOT,
+        env: { ...process.env, ...COMPOSE_ENV },
+        timeout: 600_000,
+      });
+    } finally {
+      loading = false;
+      await load;
+    }
+    const after = await containerIds('functions');
+    const failed = outcomes.filter((o) => o !== '200');
+    console.log(`[compose] rolling redeploy: ${outcomes.length} requests, ${failed.length} failed`);
+    expect(after).toHaveLength(before.length);
+    expect(after.filter((id) => before.includes(id))).toEqual([]);
+    expect(outcomes.length).toBeGreaterThan(50);
+    expect(failed).toEqual([]);
+  }, 900_000);
+});
