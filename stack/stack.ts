@@ -4,9 +4,10 @@
  * replicas, plus Prometheus, node-exporter and Alertmanager from Debian's packages, all on
  * 127.0.0.1. `npm run stack` runs it until Ctrl-C; tests start and stop it the same way.
  */
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync, chmodSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { buildServer, ensurePageBuilt } from './build.ts';
 import { nativePrometheusConfig } from './prometheus-config.ts';
 import { Supervised } from './supervisor.ts';
 import { fillTemplate, unfilledPlaceholders } from './template.ts';
@@ -34,6 +35,8 @@ export interface StackOptions {
   apiTimeout: string;
   scrapeInterval: string;
   evaluationInterval: string;
+  /** Prometheus loads every *.yml here; tests point it at a copy with shorter `for` durations. */
+  rulesDir: string;
   readyTimeoutMs: number;
 }
 
@@ -52,6 +55,7 @@ export const DEFAULT_STACK: StackOptions = {
   apiTimeout: '60s',
   scrapeInterval: '5s',
   evaluationInterval: '5s',
+  rulesDir: path.join(REPO_ROOT, 'observability/prometheus/rules'),
   readyTimeoutMs: 90_000,
 };
 
@@ -125,15 +129,6 @@ export function renderProxyConfig(options: {
   return text;
 }
 
-async function ensurePageBuilt(): Promise<string> {
-  const dist = path.join(REPO_ROOT, 'static/dist');
-  if (!existsSync(path.join(dist, 'index.html'))) {
-    const { build } = await import('vite');
-    await build({ configFile: path.join(REPO_ROOT, 'static/vite.config.ts'), logLevel: 'warn' });
-  }
-  return dist;
-}
-
 /**
  * @example
  * const stack = await startStack({ replicas: 2 });
@@ -146,7 +141,7 @@ export async function startStack(overrides: Partial<StackOptions> = {}): Promise
   const logDir = path.join(o.dir, 'logs');
   for (const sub of ['logs', 'nginx/tmp', 'prometheus-data', 'alertmanager-data']) mkdirSync(path.join(o.dir, sub), { recursive: true });
   chmodSync(path.join(o.dir, 'nginx/tmp'), 0o777);
-  const staticRoot = await ensurePageBuilt();
+  const [staticRoot, serverBundle] = await Promise.all([ensurePageBuilt(), buildServer()]);
 
   const started: Supervised[] = [];
   const supervise = (name: string, command: string, args: string[], env?: NodeJS.ProcessEnv) => {
@@ -167,7 +162,7 @@ export async function startStack(overrides: Partial<StackOptions> = {}): Promise
   try {
     const replicas: Replica[] = Array.from({ length: o.replicas }, (_, index) => {
       const port = o.functionBasePort + index;
-      const proc = supervise(`function-${index + 1}`, process.execPath, ['--import', 'tsx', 'functions/src/server.ts'], {
+      const proc = supervise(`function-${index + 1}`, process.execPath, ['--enable-source-maps', serverBundle], {
         HOST: '127.0.0.1',
         PORT: String(port),
         ...o.functionEnv,
@@ -184,7 +179,7 @@ export async function startStack(overrides: Partial<StackOptions> = {}): Promise
           nodeExporterPort: o.nodeExporterPort,
           alertmanagerPort: o.alertmanagerPort,
           prometheusPort: o.prometheusPort,
-          rulesDir: path.join(REPO_ROOT, 'observability/prometheus/rules'),
+          rulesDir: o.rulesDir,
           scrapeInterval: o.scrapeInterval,
           evaluationInterval: o.evaluationInterval,
         }),

@@ -38,6 +38,7 @@ export interface Config {
   faultInjection: boolean;
 }
 
+// Two folders up from this file, and from the server bundle (dist/functions/server.mjs) alike.
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
 export const DEFAULTS: Config = {

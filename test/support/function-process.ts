@@ -1,16 +1,16 @@
 /**
  * @module function-process
- * Starts a real function replica (functions/src/server.ts) as a child process for tests and
+ * Starts a real function replica (functions/src/server.ts, bundled by stack/build.ts) as a child process for tests and
  * scripts, waits until /readyz answers 200, and stops it with SIGTERM.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { buildServer } from '../../stack/build.ts';
 import { waitForOk } from '../../stack/wait.ts';
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const OFFLINE_MODEL_DIR = path.join(REPO_ROOT, 'model/offline');
-const SERVER = path.join(REPO_ROOT, 'functions/src/server.ts');
 
 export interface FunctionProcess {
   url: string;
@@ -39,7 +39,7 @@ export interface StartOptions {
  * await fn.stop();
  */
 export async function startFunction(options: StartOptions): Promise<FunctionProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', SERVER], {
+  const child = spawn(process.execPath, ['--enable-source-maps', await buildServer()], {
     cwd: REPO_ROOT,
     env: {
       ...process.env,
