@@ -4,14 +4,9 @@
  * E2E_BASE_URL set, an already running compose stack (npm run test:compose), whose function
  * replicas are stopped and started through scripts/compose.sh.
  */
-import { execFile } from 'node:child_process';
-import path from 'node:path';
-import { promisify } from 'node:util';
-import { REPO_ROOT } from '../../stack/stack.ts';
 import { waitForOk } from '../../stack/wait.ts';
+import { compose } from '../compose/compose-cli.ts';
 import { startTestStack } from './stack.ts';
-
-const run = promisify(execFile);
 
 export interface Target {
   url: string;
@@ -21,18 +16,18 @@ export interface Target {
   close(): Promise<void>;
 }
 
-async function compose(...args: string[]): Promise<void> {
-  await run(path.join(REPO_ROOT, 'scripts/compose.sh'), args, { cwd: REPO_ROOT });
-}
-
 export async function openTarget(): Promise<Target> {
   const composeUrl = process.env.E2E_BASE_URL;
   if (composeUrl) {
     return {
       url: composeUrl,
-      stopFunctions: () => compose('stop', 'functions'),
+      stopFunctions: async () => {
+        await compose(['stop', 'functions']);
+      },
       async startFunctions() {
-        await compose('start', 'functions');
+        await compose(['start', 'functions']);
+        // Restarted containers may get new addresses; nginx resolves the service name on reload.
+        await compose(['exec', '-T', 'proxy', 'nginx', '-s', 'reload']);
         await waitForOk(`${composeUrl}/api/v1/model`, 120_000);
       },
       close: async () => {},
