@@ -74,8 +74,9 @@ describe('rolling redeploy', () => {
         const started = Date.now();
         try {
           const res = await postJson(`${PUBLIC_URL}/api/v1/classify`, { text: `rolling redeploy request ${i}` });
-          await res.arrayBuffer();
-          outcomes.push(String(res.status));
+          const body = await res.text();
+          // A failure is recorded with its error code, to tell nginx's 503 from a replica's.
+          outcomes.push(res.status === 200 ? '200' : `${res.status} ${body.slice(0, 200)}`);
         } catch (error) {
           outcomes.push(`network error: ${(error as Error).message}`);
         }
