@@ -52,7 +52,7 @@ export const DEFAULTS: Config = {
   maxBodyBytes: 1024 * 1024,
   drainTimeoutMs: 10_000,
   staticDir: path.join(repoRoot, 'static/dist'),
-  batching: { maxWaitMs: 2, tokenBudget: 4096, maxBatchSize: 32, maxQueueDelayMs: 1000 },
+  batching: { maxWaitMs: 0, tokenBudget: 256, maxBatchSize: 32, maxQueueDelayMs: 500 },
   faultInjection: false,
 };
 
@@ -94,7 +94,7 @@ export function readConfig(env: NodeJS.ProcessEnv): Config {
     staticDir: path.resolve(env.STATIC_DIR || DEFAULTS.staticDir),
     batching: {
       maxWaitMs: integer(env, 'BATCH_MAX_WAIT_MS', DEFAULTS.batching.maxWaitMs, 0, 1000),
-      tokenBudget: integer(env, 'BATCH_TOKEN_BUDGET', DEFAULTS.batching.tokenBudget, 512, 1 << 20),
+      tokenBudget: integer(env, 'BATCH_TOKEN_BUDGET', DEFAULTS.batching.tokenBudget, 64, 1 << 20),
       maxBatchSize: integer(env, 'BATCH_MAX_SIZE', DEFAULTS.batching.maxBatchSize, 1, 1024),
       maxQueueDelayMs: integer(env, 'MAX_QUEUE_DELAY_MS', DEFAULTS.batching.maxQueueDelayMs, 1, 600_000),
     },

@@ -78,6 +78,33 @@ describe('createBatcher', () => {
     expect(await batcher.score([seq(1, 10)])).toHaveLength(1);
   });
 
+  it('lets sequences that arrive during a forward pass join the next batch', async () => {
+    // Like onnxruntime-node: the pass holds the thread, so timers due meanwhile fire after it.
+    const batches: number[][] = [];
+    const forward: Forward = async (sequences) => {
+      batches.push(sequences.map((s) => s.length));
+      const until = performance.now() + 30;
+      while (performance.now() < until);
+      return sequences.map(() => Float32Array.of(0));
+    };
+    const batcher = createBatcher(forward, { maxWaitMs: 0, maxQueueDelayMs: 60_000 });
+    const first = Promise.all([batcher.score([seq(1, 10)]), batcher.score([seq(2, 100)])]);
+    const late = new Promise((resolve) => setTimeout(resolve, 5)).then(() => batcher.score([seq(3, 101)]));
+    await Promise.all([first, late]);
+    expect(batches).toEqual([[10], [100, 101]]);
+  });
+
+  it('counts the batch in progress when estimating the wait', async () => {
+    const { forward } = recordingForward(40);
+    const batcher = createBatcher(forward, { maxWaitMs: 0, maxQueueDelayMs: 60 });
+    await batcher.score([seq(1, 10)]); // learns the cost: about 40 ms per 10 tokens
+    const running = batcher.score([seq(1, 10)]);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    // Queue empty, but 10 tokens in the model plus 10 more is about 80 ms: over the limit.
+    await expect(batcher.score([seq(1, 10)])).rejects.toBeInstanceOf(OverloadedError);
+    await running;
+  });
+
   it('passes a failed forward pass to every caller in that batch', async () => {
     const batcher = createBatcher(async () => {
       throw new Error('onnx failed');
