@@ -6,7 +6,8 @@
 # non-zero (99) when a threshold is crossed. The stack is always torn down, volumes included.
 #
 # Environment: COMPOSE_PROJECT_NAME (toxicity-stress), K6_SCENARIO (seed), IMAGE_TAG (ci),
-# PROXY_PORT (127.0.0.1:18080: published on loopback only, clear of a deployed stack on 8080).
+# PROXY_PORT (127.0.0.1:18080: published on loopback only, clear of a deployed stack on 8080),
+# RATE_LIMIT / RATE_BURST (no per-client limit: the load comes from one address).
 # Run from the repository root.
 set -euo pipefail
 ci_dir=$(dirname "$0")
@@ -16,6 +17,8 @@ export COMPOSE_PROJECT_NAME="${COMPOSE_PROJECT_NAME:-toxicity-stress}"
 export IMAGE_TAG="${IMAGE_TAG:-ci}"
 export K6_SCENARIO="${K6_SCENARIO:-seed}"
 export PROXY_PORT="${PROXY_PORT:-127.0.0.1:18080}"
+# k6 sends every request from one address: the per-client rate limit would cap the ramp.
+export RATE_LIMIT="${RATE_LIMIT:-100000r/s}" RATE_BURST="${RATE_BURST:-100000}"
 without_grafana
 
 # Keeps the stage's exit status even when the teardown fails (the stage's post step retries it).
