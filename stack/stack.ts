@@ -105,6 +105,21 @@ http {
 `;
 }
 
+/**
+ * Each replica twice: as a primary with passive health (skipped for 5 s after 3 failures), and
+ * as a backup that is never marked down. nginx counts a 503 it retries elsewhere as a failure,
+ * so replicas shedding load (503 overloaded) would otherwise all be marked down together, and
+ * every request, however cheap, would get "no replica is available" for 5 s: a few costly
+ * requests could take the whole API down. The backups are used only while every primary is
+ * marked down; when the replicas really are gone they refuse at once and nginx answers 503.
+ */
+export function upstreamServers(upstreams: readonly string[]): string {
+  return [
+    ...upstreams.map((u) => `    server ${u} max_fails=3 fail_timeout=5s;`),
+    ...upstreams.map((u) => `    server ${u} backup max_fails=0;`),
+  ].join('\n');
+}
+
 export function renderProxyConfig(options: {
   upstreams: string[];
   listenPort: number;
@@ -116,7 +131,7 @@ export function renderProxyConfig(options: {
 }): string {
   const template = readFileSync(path.join(REPO_ROOT, 'proxy/templates/default.conf.template'), 'utf8');
   const text = fillTemplate(template, {
-    UPSTREAM_SERVERS: options.upstreams.map((u) => `    server ${u} max_fails=3 fail_timeout=5s;`).join('\n'),
+    UPSTREAM_SERVERS: upstreamServers(options.upstreams),
     LISTEN_PORT: `127.0.0.1:${options.listenPort}`,
     STATIC_ROOT: options.staticRoot,
     RATE_LIMIT: options.rateLimit,
@@ -165,6 +180,11 @@ export async function startStack(overrides: Partial<StackOptions> = {}): Promise
       const proc = supervise(`function-${index + 1}`, process.execPath, ['--enable-source-maps', serverBundle], {
         HOST: '127.0.0.1',
         PORT: String(port),
+        // glibc raises its mmap threshold to the largest block freed, so after a few ~1 MiB
+        // request bodies those come from the main heap, which fragments and never shrinks: a
+        // replica's RSS ratchets up by tens of MB and stays. A fixed threshold keeps large
+        // blocks in mmap, returned to the system when freed.
+        MALLOC_MMAP_THRESHOLD_: '131072',
         ...o.functionEnv,
       });
       return { index, port, url: `http://127.0.0.1:${port}`, process: proc };

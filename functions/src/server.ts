@@ -8,8 +8,10 @@ import { serve } from '@hono/node-server';
 import { serveStatic } from '@hono/node-server/serve-static';
 import { existsSync } from 'node:fs';
 import type { Server } from 'node:http';
+import type { Socket } from 'node:net';
 import path from 'node:path';
 import { createApp } from './app.ts';
+import { errorBody } from './api/errors.ts';
 import { ConfigError, readConfig, type Config } from './config.ts';
 import { Lifecycle } from './lifecycle.ts';
 import { describeError, log } from './log.ts';
@@ -37,6 +39,33 @@ function drainOnSignals(server: Server, lifecycle: Lifecycle, metrics: Metrics, 
   };
   process.on('SIGTERM', () => drain('SIGTERM'));
   process.on('SIGINT', () => drain('SIGINT'));
+}
+
+/**
+ * Node answers what its HTTP parser rejects (an unknown method such as `FUZZ`, which nginx
+ * passes on; a malformed header) with a bare 400 and no body. Answer with the JSON error shape
+ * instead, as every other error is; the statuses are the ones Node would send.
+ */
+function answerUnparsableRequests(server: Server): void {
+  server.on('clientError', (error: NodeJS.ErrnoException, socket: Socket & { _httpMessage?: { headersSent: boolean } }) => {
+    // Node's own test: no answer on this connection is half sent (keep-alive sockets from
+    // nginx have carried earlier answers, so bytesWritten is no guide).
+    if (error.code !== 'ECONNRESET' && socket.writable && !socket._httpMessage?.headersSent) {
+      const [status, reason] =
+        error.code === 'HPE_HEADER_OVERFLOW'
+          ? [431, 'Request Header Fields Too Large']
+          : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+            ? [408, 'Request Timeout']
+            : [400, 'Bad Request'];
+      const body = JSON.stringify(errorBody('bad_request', 'the request is not valid HTTP that this server accepts'));
+      socket.end(
+        `HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
+          `Connection: close\r\n\r\n${body}`,
+      );
+    } else {
+      socket.destroy();
+    }
+  });
 }
 
 async function main(): Promise<void> {
@@ -67,6 +96,7 @@ async function main(): Promise<void> {
   server.on('request', (_req, res) => {
     if (lifecycle.phase === 'draining') res.shouldKeepAlive = false;
   });
+  answerUnparsableRequests(server);
   drainOnSignals(server, lifecycle, metrics, config);
 
   const started = performance.now();

@@ -11,6 +11,7 @@ export interface ErrorDetail {
 }
 
 export type ErrorCode =
+  | 'bad_request'
   | 'invalid_json'
   | 'invalid_utf8'
   | 'invalid_request'

@@ -1,0 +1,62 @@
+/**
+ * @module processes
+ * The stack's processes as the operating system sees them: resident memory (VmRSS from
+ * /proc/<pid>/status) and who is alive, so a run can prove afterwards that nothing crashed,
+ * restarted or kept memory it should have given back.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import type { Stack } from '../stack/stack.ts';
+
+/** Resident set size in bytes, or undefined when the process is gone. */
+export function rssBytes(pid: number): number | undefined {
+  try {
+    const match = /^VmRSS:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return match ? Number(match[1]) * 1024 : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Direct children of a process (nginx's workers under its master). */
+export function childPids(pid: number): number[] {
+  try {
+    return readdirSync(`/proc/${pid}/task`).flatMap((task) =>
+      readFileSync(`/proc/${pid}/task/${task}/children`, 'utf8').split(/\s+/).filter(Boolean).map(Number),
+    );
+  } catch {
+    return [];
+  }
+}
+
+export interface ProcessSnapshot {
+  name: string;
+  pid: number | undefined;
+  restarts: number;
+  running: boolean;
+  /** nginx's worker pids; a worker that crashed is replaced under a new pid. */
+  children: number[];
+}
+
+export function snapshotStack(stack: Stack): ProcessSnapshot[] {
+  const supervised = [...stack.replicas.map((r) => r.process), stack.nginx];
+  return supervised.map((p) => ({
+    name: p.name,
+    pid: p.pid,
+    restarts: p.restarts,
+    running: p.running,
+    children: p === stack.nginx && p.pid !== undefined ? childPids(p.pid).sort((a, b) => a - b) : [],
+  }));
+}
+
+/** What changed between two snapshots: any of it means a process died or was replaced. */
+export function processProblems(before: readonly ProcessSnapshot[], after: readonly ProcessSnapshot[]): string[] {
+  return before.flatMap((b, i) => {
+    const a = after[i]!;
+    const problems: string[] = [];
+    if (!a.running) problems.push(`${b.name} is not running`);
+    if (a.pid !== b.pid) problems.push(`${b.name} has a new pid (${b.pid} → ${a.pid})`);
+    if (a.restarts !== b.restarts) problems.push(`${b.name} was restarted ${a.restarts - b.restarts} time(s)`);
+    if (a.children.join() !== b.children.join()) problems.push(`${b.name} workers changed (${b.children.join(',')} → ${a.children.join(',')})`);
+    return problems;
+  });
+}

@@ -1,0 +1,156 @@
+/**
+ * The submitted text never reaches a log. Requests carry unique markers wherever a client puts
+ * text: `text`, `texts`, invalid JSON, bodies that trigger every kind of error (too long, too
+ * large, wrong type, wrong method, unknown method, bad UTF-8, cut off mid-body), query strings
+ * (on the API and on the page), and a burst over the rate limit. Then every file in the
+ * stack's log folder (nginx access and error logs, each replica's log, Prometheus,
+ * Alertmanager, node-exporter) is scanned: no marker may appear. The scan is shown not to be
+ * vacuous: the same logs do record the requests (their ids) and nginx's errors about them.
+ */
+import { randomBytes } from 'node:crypto';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Stack } from '../../stack/stack.ts';
+import { sleep, startReliabilityStack } from './reliability-stack.ts';
+
+let stack: Stack;
+beforeAll(async () => {
+  // The production rate limit (20 r/s, burst 40), so a burst meets it.
+  stack = await startReliabilityStack('privacy', { replicas: 2, monitoring: true, rateLimit: '20r/s', rateBurst: 40 });
+}, 120_000);
+afterAll(async () => {
+  await stack?.stop();
+});
+
+const markers: string[] = [];
+/** A fresh marker: nothing else in any log could contain it by chance. */
+function marker(): string {
+  const m = `zqmark${randomBytes(8).toString('hex')}`;
+  markers.push(m);
+  return m;
+}
+
+let requestNumber = 0;
+async function send(pathAndQuery: string, init: { method?: string; body?: string | Uint8Array<ArrayBuffer>; contentType?: string | null } = {}): Promise<Response> {
+  const headers: Record<string, string> = { 'x-request-id': `privacy-${requestNumber++}` };
+  if (init.contentType !== null) headers['content-type'] = init.contentType ?? 'application/json';
+  const res = await fetch(`${stack.url}${pathAndQuery}`, { method: init.method ?? 'POST', headers, body: init.body });
+  await res.arrayBuffer();
+  // Paced under the rate limit: these requests are about what reaches the logs, not about 429s.
+  await sleep(80);
+  return res;
+}
+
+/** Writes raw bytes on a socket (what fetch will not send) and waits for the close. */
+function raw(bytes: Uint8Array, hangUpAfterMs?: number): Promise<void> {
+  return new Promise((resolve) => {
+    const socket = net.connect(stack.options.proxyPort, '127.0.0.1', () => {
+      socket.write(bytes);
+      if (hangUpAfterMs !== undefined) setTimeout(() => socket.destroy(), hangUpAfterMs);
+    });
+    socket.on('data', () => undefined);
+    socket.on('close', () => resolve());
+    socket.on('error', () => resolve());
+    socket.setTimeout(5000, () => socket.destroy());
+  });
+}
+
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const full = path.join(dir, name);
+    return statSync(full).isDirectory() ? filesUnder(full) : [full];
+  });
+}
+
+describe('no submitted text in any log', () => {
+  it('sends text wherever a client may put it, then finds none of it in the logs', async () => {
+    const statuses: Record<string, number> = {};
+    const note = (what: string, res: Response) => (statuses[what] = res.status);
+
+    note('text', await send('/api/v1/classify', { body: JSON.stringify({ text: `you are ${marker()} today`, spans: true }) }));
+    note('texts', await send('/api/v1/classify', { body: JSON.stringify({ texts: [marker(), `and ${marker()}`], threshold: 0.2 }) }));
+    note('long text', await send('/api/v1/classify', { body: JSON.stringify({ text: `${'word '.repeat(3000)}${marker()}` }) }));
+    note('truncated JSON', await send('/api/v1/classify', { body: `{"text": "${marker()}` }));
+    note('unquoted JSON', await send('/api/v1/classify', { body: `{"text": ${marker()}}` }));
+    note('bad UTF-8', await send('/api/v1/classify', { body: new Uint8Array([...Buffer.from(`{"text":"${marker()}`), 0xc0, 0xaf, ...Buffer.from('"}')]) }));
+    note('over the character limit', await send('/api/v1/classify', { body: JSON.stringify({ text: `${marker()}${'a'.repeat(20_001)}` }) }));
+    note('wrong type', await send('/api/v1/classify', { body: JSON.stringify({ text: [marker()], threshold: marker() }) }));
+    note('unknown field', await send('/api/v1/classify', { body: JSON.stringify({ [marker()]: marker() }) }));
+    note('not JSON content type', await send('/api/v1/classify', { body: `text=${marker()}`, contentType: 'application/x-www-form-urlencoded' }));
+    note('over the body limit', await send('/api/v1/classify', { body: JSON.stringify({ text: `${marker()}${'b'.repeat(1_100_000)}` }) }));
+    note('wrong method', await send('/api/v1/classify', { method: 'PUT', body: JSON.stringify({ text: marker() }) }));
+    note('unknown method', await send('/api/v1/classify', { method: 'FUZZ', body: JSON.stringify({ text: marker() }) }));
+    note('API query string', await send(`/api/v1/model?text=${marker()}`, { method: 'GET', contentType: null }));
+    note('classify query string', await send(`/api/v1/classify?text=${marker()}`, { body: JSON.stringify({ text: marker() }) }));
+    note('query string, over the body limit', await send(`/api/v1/classify?text=${marker()}`, { body: 'c'.repeat(1_200_000) }));
+    note('page query string', await send(`/?q=${marker()}`, { method: 'GET', contentType: null }));
+    note('missing asset query string', await send(`/assets/nope.js?q=${marker()}`, { method: 'GET', contentType: null }));
+    note('page POST with a query string', await send(`/?q=${marker()}`, { body: 'd'.repeat(1_200_000) }));
+
+    // Cut off mid-body, and a body nginx refuses while reading it (invalid chunked encoding).
+    const cut = JSON.stringify({ text: `${marker()} and more` });
+    await raw(Buffer.from(`POST /api/v1/classify HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${cut.length + 50}\r\n\r\n${cut}`), 300);
+    await raw(Buffer.from(`POST /api/v1/classify HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n${marker()}\r\n0\r\n\r\n`));
+    await raw(Buffer.from(`POST /api/v1/classify HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n5\r\n{"tex\r\nzz\r\n${marker()}\r\n0\r\n\r\n`));
+
+    expect(statuses).toEqual({
+      text: 200,
+      texts: 200,
+      'long text': 200,
+      'truncated JSON': 400,
+      'unquoted JSON': 400,
+      'bad UTF-8': 400,
+      'over the character limit': 400,
+      'wrong type': 400,
+      'unknown field': 400,
+      'not JSON content type': 415,
+      'over the body limit': 413,
+      'wrong method': 405,
+      'unknown method': 400,
+      'API query string': 400,
+      'classify query string': 400,
+      'query string, over the body limit': 400,
+      'page query string': 200,
+      'missing asset query string': 404,
+      'page POST with a query string': 405,
+    });
+
+    // Over the rate limit: the 429s are JSON with Retry-After, and nginx logs them (without text).
+    await sleep(2500);
+    const burst = await Promise.all(
+      Array.from({ length: 120 }, async (_, i) => {
+        const res = await fetch(`${stack.url}/api/v1/classify`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'x-request-id': `burst-${i}` },
+          body: JSON.stringify({ text: marker() }),
+        });
+        return { status: res.status, retryAfter: res.headers.get('retry-after'), type: res.headers.get('content-type'), body: await res.text() };
+      }),
+    );
+    const limited = burst.filter((r) => r.status === 429);
+    expect(limited.length).toBeGreaterThan(0);
+    expect(burst.filter((r) => r.status !== 200 && r.status !== 429)).toEqual([]);
+    for (const r of limited) {
+      expect(r.retryAfter).toBe('1');
+      expect(r.type).toMatch(/^application\/json/);
+      expect(JSON.parse(r.body)).toMatchObject({ error: { code: 'rate_limited', details: [] } });
+    }
+
+    // Stopping flushes every log; then read them all.
+    await stack.stop();
+    const files = filesUnder(stack.logDir);
+    const logs = Object.fromEntries(files.map((f) => [path.relative(stack.logDir, f), readFileSync(f, 'latin1')]));
+    expect(Object.keys(logs)).toEqual(expect.arrayContaining(['nginx-access.log', 'nginx-error.log', 'function-1.log', 'function-2.log', 'prometheus.log', 'alertmanager.log']));
+    // Not vacuous: the logs saw these requests and nginx's complaints about them.
+    expect(logs['nginx-access.log']).toContain('"request_id":"privacy-0"');
+    expect(logs['nginx-access.log']).toContain('"request_id":"burst-');
+    expect(logs['nginx-error.log']).toMatch(/limiting requests/);
+    expect(logs['nginx-error.log']).toMatch(/client intended to send too large body/);
+
+    const leaks = Object.entries(logs).flatMap(([file, text]) => markers.filter((m) => text.includes(m)).map((m) => `${file}: ${m}`));
+    expect(markers.length).toBeGreaterThan(140);
+    expect(leaks).toEqual([]);
+  }, 120_000);
+});
