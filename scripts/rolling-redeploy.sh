@@ -3,9 +3,8 @@
 #   1. start as many new replicas (current image for IMAGE_TAG) beside the old ones;
 #   2. wait until every new one reports healthy (/readyz through the image's HEALTHCHECK);
 #   3. reload nginx so its upstream resolves old and new replicas;
-#   4. SIGTERM each old replica (it drains: finishes in-flight work, nginx retries elsewhere
-#      what it refuses) and remove it;
-#   5. reload nginx again so only the new replicas remain in its upstream.
+#   4. one at a time, SIGTERM each old replica (it drains: finishes in-flight work, nginx retries
+#      elsewhere what it refuses), remove it and reload nginx so it leaves the upstream.
 # Environment: COMPOSE_PROJECT_NAME, IMAGE_TAG (as compose.yaml uses them), REPLICAS (default:
 # as many as run now), HEALTH_TIMEOUT seconds (default 120), STOP_TIMEOUT seconds (default 10).
 set -euo pipefail
@@ -42,10 +41,13 @@ done
 
 compose exec -T proxy nginx -s reload
 sleep 2
+# One old replica at a time, with a reload after each: nginx's upstream then holds at most one
+# address that no longer answers, which its retry on another replica always gets past.
 for id in "${old[@]}"; do
   say "draining old replica ${id:0:12}"
   docker stop -t "${STOP_TIMEOUT:-10}" "$id" >/dev/null
   docker rm "$id" >/dev/null
+  compose exec -T proxy nginx -s reload
+  sleep 1
 done
-compose exec -T proxy nginx -s reload
 say "done: ${#new[@]} new replica(s) serving"
