@@ -138,6 +138,7 @@ export function renderProxyConfig(options: {
     RATE_LIMIT: options.rateLimit,
     RATE_BURST: String(options.rateBurst),
     API_TIMEOUT: options.apiTimeout,
+    UPSTREAM_TRIES: '2',
     ACCESS_LOG: options.accessLog,
   });
   const left = unfilledPlaceholders(text);
