@@ -11,6 +11,7 @@ import { loadDashboards, panelQueries, type PanelQuery } from '../../scripts/obs
 import { alerts, instantQuery, type PrometheusAlert } from '../../scripts/observability/prometheus-api.ts';
 import { renderDashboard } from '../../scripts/observability/render-dashboard.ts';
 import type { Stack } from '../../stack/stack.ts';
+import { sleep, waitFor } from '../../stack/wait.ts';
 import { postJson, startTestStack } from '../support/stack.ts';
 import { listAlerts, postAlerts } from './alertmanager-api.ts';
 import { writeFastRules } from './fast-rules.ts';
@@ -37,18 +38,6 @@ afterAll(async () => {
   if (rulesDir) rmSync(rulesDir, { recursive: true, force: true });
 });
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** Polls until `read` returns something `done` accepts; returns it, or throws with the last value. */
-async function waitFor<T>(what: string, read: () => Promise<T>, done: (value: T) => boolean, timeoutMs: number, everyMs = 250): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (done(value)) return value;
-    if (Date.now() > deadline) throw new Error(`${what}: not after ${timeoutMs} ms; last: ${JSON.stringify(value)}`);
-    await sleep(everyMs);
-  }
-}
 
 const alertsNamed = async (name: string) => (await alerts(stack.prometheusUrl)).filter((a) => a.labels.alertname === name);
 

@@ -10,6 +10,8 @@ import { firstTweets } from '../../bench/corpus.ts';
 import { REPO_ROOT, type Stack, type StackOptions } from '../../stack/stack.ts';
 import { startTestStack } from '../support/stack.ts';
 
+export { sleep, waitFor } from '../../stack/wait.ts';
+
 /** Below 32768: ports in Linux's ephemeral range can be taken by any outgoing connection. */
 export const RELIABILITY_PORTS = {
   proxyPort: 26080,
@@ -37,15 +39,3 @@ export interface AccessLine {
   upstream_status: string;
 }
 
-export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** Polls until `read` gives a value `done` accepts; returns it, or throws with the last value. */
-export async function waitFor<T>(what: string, read: () => T | Promise<T>, done: (value: T) => boolean, timeoutMs: number, everyMs = 250): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (done(value)) return value;
-    if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs} ms; last: ${JSON.stringify(value)}`);
-    await sleep(everyMs);
-  }
-}
