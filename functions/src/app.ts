@@ -23,6 +23,8 @@ export interface AppOptions {
   staticFiles?: MiddlewareHandler;
   /** Adds POST /debug/fault, which throws: lets tests prove exceptions reach metrics and alerts. */
   faultInjection?: boolean;
+  /** Sees every request first: the idle collector's note of activity (memory/idle-gc.ts). */
+  activity?: MiddlewareHandler;
   /** Called with unexpected errors; gets the error only, never request content. */
   onUnexpectedError?: (error: unknown) => void;
 }
@@ -51,6 +53,7 @@ export function createApp(options: AppOptions): Hono {
   };
 
   app.use(metricsMiddleware(metrics, new Set(Object.keys(routes))));
+  if (options.activity) app.use(options.activity);
   app.get('/healthz', healthzHandler);
   app.get('/readyz', readyzHandler(lifecycle));
   app.get('/metrics', async (c) => c.body(await metrics.registry.metrics(), 200, { 'Content-Type': metrics.registry.contentType }));

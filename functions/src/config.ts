@@ -34,6 +34,8 @@ export interface Config {
     maxBatchSize: number;
     maxQueueDelayMs: number;
   };
+  /** Quiet time after which a replica runs one full garbage collection (0: never); see memory/idle-gc.ts. */
+  idleGcMs: number;
   /** Enables POST /debug/fault (tests of the exception metrics and alerts only). */
   faultInjection: boolean;
 }
@@ -53,6 +55,7 @@ export const DEFAULTS: Config = {
   drainTimeoutMs: 10_000,
   staticDir: path.join(repoRoot, 'static/dist'),
   batching: { maxWaitMs: 0, tokenBudget: 256, maxBatchSize: 32, maxQueueDelayMs: 500 },
+  idleGcMs: 5000,
   faultInjection: false,
 };
 
@@ -98,6 +101,7 @@ export function readConfig(env: NodeJS.ProcessEnv): Config {
       maxBatchSize: integer(env, 'BATCH_MAX_SIZE', DEFAULTS.batching.maxBatchSize, 1, 1024),
       maxQueueDelayMs: integer(env, 'MAX_QUEUE_DELAY_MS', DEFAULTS.batching.maxQueueDelayMs, 1, 600_000),
     },
+    idleGcMs: integer(env, 'IDLE_GC_MS', DEFAULTS.idleGcMs, 0, 3_600_000),
     faultInjection: env.FAULT_INJECTION === '1',
   };
 }

@@ -15,6 +15,7 @@ import { errorBody } from './api/errors.ts';
 import { ConfigError, readConfig, type Config } from './config.ts';
 import { Lifecycle } from './lifecycle.ts';
 import { describeError, log } from './log.ts';
+import { startIdleGc } from './memory/idle-gc.ts';
 import { createMetrics, type Metrics } from './metrics/metrics.ts';
 import { prepareModel } from './service.ts';
 
@@ -80,9 +81,11 @@ async function main(): Promise<void> {
 
   const lifecycle = new Lifecycle();
   const metrics = createMetrics();
+  const idleGc = config.idleGcMs > 0 ? startIdleGc({ idleMs: config.idleGcMs, onCollect: () => metrics.idleCollections.inc() }) : undefined;
   const app = createApp({
     lifecycle,
     metrics,
+    activity: idleGc?.middleware,
     faultInjection: config.faultInjection,
     maxBodyBytes: config.maxBodyBytes,
     // Behind nginx the page comes from the proxy; alone (`npm start`) this process serves it.

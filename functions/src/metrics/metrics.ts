@@ -28,6 +28,7 @@ export interface Metrics {
   textsClassified: Counter;
   textsFlagged: Counter<'label'>;
   shed: Counter;
+  idleCollections: Counter;
   /** Feeds the batcher's reports into the queue and inference metrics. */
   batcherObserver: BatcherObserver;
   /** Counts one classified text and each label it was flagged for. */
@@ -111,6 +112,11 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Metri
     shed: new Counter({
       name: 'toxicity_requests_shed_total',
       help: 'Requests refused with 503 because the queue was full.',
+      registers,
+    }),
+    idleCollections: new Counter({
+      name: 'toxicity_idle_gc_total',
+      help: 'Full garbage collections run because the replica had gone quiet after serving requests.',
       registers,
     }),
   };

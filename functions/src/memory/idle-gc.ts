@@ -1,0 +1,95 @@
+/**
+ * @module idle-gc
+ * Gives memory back once a replica goes quiet. V8 keeps the heap a burst of requests grew,
+ * garbage included, until its memory reducer runs; the reducer waits for a low allocation
+ * rate, and the rate it goes by is the one measured at the last collection, in the middle of
+ * the burst. An idle replica makes no collections, so that figure stays "busy" and the memory
+ * stays held, for over a minute at times (until the reducer's 100-second watchdog). So after
+ * IDLE_GC_MS without requests the replica makes one compacting full collection itself, which
+ * gives the old generation's pages back; the young generation is kept small by the
+ * --max-semi-space-size flag every replica runs with (SERVER_V8_FLAGS in stack/build.ts).
+ */
+import type { MiddlewareHandler } from 'hono';
+import v8 from 'node:v8';
+import { runInNewContext } from 'node:vm';
+
+/** Probes and scrapes arrive every few seconds and allocate next to nothing: they are not activity. */
+const NOT_ACTIVITY = new Set(['/healthz', '/readyz', '/metrics']);
+
+export interface IdleGc {
+  /** Marks requests as activity; mount before the routes. */
+  middleware: MiddlewareHandler;
+  /** Collections made so far (for the metric and the tests). */
+  readonly collections: number;
+  stop(): void;
+}
+
+/**
+ * A full collection that also compacts every page of the old generation, so the pages a burst
+ * filled are emptied and handed back to the system: a plain full collection frees the objects
+ * but leaves the pages committed wherever a few survivors are scattered over them (30 MB held
+ * for 14 MB of live objects was typical here). V8 compacts like this only on its memory
+ * reducer's or a last-resort collection; the flag asks for it for this one collection.
+ * `gc` itself is V8's: on globalThis with `--expose-gc`, otherwise from a fresh context once the
+ * flag is set.
+ */
+export function compactingCollection(): () => void {
+  const gc = (globalThis as { gc?: () => void }).gc ?? exposeGc();
+  return () => {
+    v8.setFlagsFromString('--compact-on-every-full-gc');
+    try {
+      gc();
+    } finally {
+      v8.setFlagsFromString('--no-compact-on-every-full-gc');
+    }
+  };
+}
+
+function exposeGc(): () => void {
+  v8.setFlagsFromString('--expose-gc');
+  return runInNewContext('gc') as () => void;
+}
+
+/**
+ * @example
+ * const idle = startIdleGc({ idleMs: 5000, onCollect: () => metrics.idleCollections.inc() });
+ * app.use(idle.middleware);
+ */
+export function startIdleGc(o: { idleMs: number; collect?: () => void; onCollect?: () => void }): IdleGc {
+  const collect = o.collect ?? compactingCollection();
+  let inFlight = 0;
+  let lastActivity = 0;
+  /** Requests were served since the last collection. */
+  let pending = false;
+  let collections = 0;
+
+  const timer = setInterval(
+    () => {
+      if (!pending || inFlight > 0 || performance.now() - lastActivity < o.idleMs) return;
+      pending = false;
+      collect();
+      collections++;
+      o.onCollect?.();
+    },
+    Math.min(1000, o.idleMs),
+  );
+  timer.unref();
+
+  return {
+    middleware: async (c, next) => {
+      if (NOT_ACTIVITY.has(c.req.path)) return next();
+      inFlight++;
+      try {
+        await next();
+      } finally {
+        inFlight--;
+        lastActivity = performance.now();
+        pending = true;
+      }
+    },
+    get collections() {
+      return collections;
+    },
+    stop: () => clearInterval(timer),
+  };
+}

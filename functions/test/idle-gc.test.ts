@@ -1,0 +1,53 @@
+/**
+ * The idle collector in a real replica: after a burst of long texts and IDLE_GC_MS of quiet,
+ * V8 really makes a compacting full (major) collection and its heap is back to its size before
+ * the burst; scrapes and probes alone never set it off.
+ * Whether memory comes back is measured by the fuzz test (test/reliability/fuzz.test.ts).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sleep, waitFor } from '../../stack/wait.ts';
+import { startFunction, type FunctionProcess } from '../../test/support/function-process.ts';
+
+const IDLE_MS = 500;
+let fn: FunctionProcess;
+beforeAll(async () => {
+  fn = await startFunction({ port: 18186, env: { IDLE_GC_MS: String(IDLE_MS) } });
+}, 60_000);
+afterAll(async () => {
+  await fn?.stop();
+});
+
+async function sample(): Promise<{ idleCollections: number; majorGcs: number; heapBytes: number }> {
+  const text = await (await fetch(`${fn.url}/metrics`)).text();
+  // A counter that has not counted yet (no major collection so far) has no line.
+  const value = (pattern: RegExp) => Number(pattern.exec(text)?.[1] ?? 0);
+  return {
+    idleCollections: value(/^toxicity_idle_gc_total (\S+)$/m),
+    majorGcs: value(/^nodejs_gc_duration_seconds_count\{kind="major"\} (\S+)$/m),
+    heapBytes: value(/^nodejs_heap_size_total_bytes (\S+)$/m),
+  };
+}
+
+describe('idle garbage collection in a replica', () => {
+  it('makes one major collection once a burst is over, and none for scrapes and probes', async () => {
+    for (let i = 0; i < 4; i++) {
+      await fetch(`${fn.url}/healthz`);
+      await sample();
+      await sleep(IDLE_MS / 2);
+    }
+    const quiet = await sample();
+    expect(quiet.idleCollections).toBe(0);
+
+    const long = 'you are a thoroughly unpleasant person, and everyone knows it. '.repeat(300);
+    for (let i = 0; i < 6; i++) {
+      const answer = await fetch(`${fn.url}/api/v1/classify`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ text: long }) });
+      expect(answer.status).toBe(200);
+      await answer.arrayBuffer();
+    }
+
+    const after = await waitFor('the idle collection', sample, (s) => s.idleCollections === 1, 15_000);
+    expect(after.majorGcs).toBeGreaterThan(quiet.majorGcs);
+    // Compacted: V8's heap is back to its size before the burst, not merely emptied.
+    expect(after.heapBytes).toBeLessThanOrEqual(quiet.heapBytes * 1.05);
+  }, 60_000);
+});
