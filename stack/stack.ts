@@ -8,7 +8,7 @@ import { chmodSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:
 import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { buildServer, ensurePageBuilt } from './build.ts';
+import { buildServer, ensurePageBuilt, SERVER_V8_FLAGS } from './build.ts';
 import { nativePrometheusConfig } from './prometheus-config.ts';
 import { Supervised } from './supervisor.ts';
 import { fillTemplate, unfilledPlaceholders } from './template.ts';
@@ -208,7 +208,7 @@ export async function startStack(overrides: Partial<StackOptions> = {}): Promise
   try {
     const replicas: Replica[] = Array.from({ length: o.replicas }, (_, index) => {
       const port = o.functionBasePort + index;
-      const proc = supervise(`function-${index + 1}`, process.execPath, ['--enable-source-maps', serverBundle], {
+      const proc = supervise(`function-${index + 1}`, process.execPath, ['--enable-source-maps', ...SERVER_V8_FLAGS, serverBundle], {
         HOST: '127.0.0.1',
         PORT: String(port),
         // glibc raises its mmap threshold to the largest block freed, so after a few ~1 MiB

@@ -6,7 +6,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { buildServer } from '../../stack/build.ts';
+import { buildServer, SERVER_V8_FLAGS } from '../../stack/build.ts';
 import { waitForOk } from '../../stack/wait.ts';
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -39,7 +39,7 @@ export interface StartOptions {
  * await fn.stop();
  */
 export async function startFunction(options: StartOptions): Promise<FunctionProcess> {
-  const child = spawn(process.execPath, ['--enable-source-maps', await buildServer()], {
+  const child = spawn(process.execPath, ['--enable-source-maps', ...SERVER_V8_FLAGS, await buildServer()], {
     cwd: REPO_ROOT,
     env: {
       ...process.env,
