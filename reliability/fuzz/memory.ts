@@ -17,7 +17,7 @@ export interface MemoryOptions {
   settleTries: number;
 }
 
-/** 45 s: V8's memory reducer has come by 10-35 s into a quiet spell in every run seen here. */
+/** 45 s of quiet: each replica makes its compacting idle collection 5 s into it (IDLE_GC_MS). */
 export const DEFAULT_MEMORY: MemoryOptions = { tolerance: 0.1, settleMs: 45_000, settleTries: 1 };
 
 export interface ReplicaMemory {
@@ -33,10 +33,10 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * Each replica's resting RSS: one ordinary request each, then the lowest VmRSS sampled every
- * second over `settleMs` of quiet. V8 keeps the heap it grew under load until an idle moment
- * of its own choosing (its memory reducer, some 10-35 s into a quiet spell; any request
- * postpones it), so one sample can catch the same process 50 MB apart: the floor over a quiet
- * spell is what the process really holds. `enough` ends the spell early once it is met.
+ * second over `settleMs` of quiet. A replica keeps the heap it grew under load until it has
+ * been idle for IDLE_GC_MS (memory/idle-gc.ts in functions/), so one sample taken before that
+ * can catch the same process 50 MB apart: the floor over a quiet spell is what the process
+ * really holds. `enough` ends the spell early once it is met.
  */
 export async function restingRss(stack: Stack, settleMs: number, enough: (rss: number[]) => boolean = () => false): Promise<number[]> {
   for (let i = 0; i < stack.replicas.length; i++) {

@@ -28,12 +28,7 @@ describe('fuzzing through nginx', () => {
     expect(report.violations).toEqual([]);
     expect(report.processes).toEqual({ checked: true, problems: [] });
     expect(report.memory.checked).toBe(true);
-    // Known open problem (issue 8): after large request bodies a replica's resting RSS does not
-    // always come back within 10% (V8 and glibc keep memory; +2% to +36% seen here). Measured
-    // and shown loudly on every run, enforced by `npm run fuzz`, not yet by this test.
-    if (report.memory.problems.length > 0) {
-      console.warn(`${'!'.repeat(78)}\nFUZZ MEMORY NOT BACK WITHIN 10% (known open problem, issue 8):\n${report.memory.problems.join('\n')}\n${'!'.repeat(78)}`);
-    }
+    expect(report.memory.problems).toEqual([]);
     expect(Object.values(report.byStatus).reduce((a, b) => a + b, 0)).toBe(COUNT);
     // Bounded: the requests themselves, warm-up and memory settling aside.
     expect(report.durationMs).toBeLessThan(90_000);
