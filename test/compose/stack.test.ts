@@ -14,6 +14,13 @@ import { PUBLIC_URL } from './global-setup.ts';
 
 const PROMETHEUS = 'http://127.0.0.1:9090';
 
+/** An instant query's samples, as numbers. */
+async function query(promql: string): Promise<number[]> {
+  const res = await fetch(`${PROMETHEUS}/api/v1/query?query=${encodeURIComponent(promql)}`);
+  const { data } = (await res.json()) as { data: { result: Array<{ value: [number, string] }> } };
+  return data.result.map((r) => Number(r.value[1]));
+}
+
 describe('API through the compose proxy', () => {
   it('classifies with the bundled offline model and keeps internals private', async () => {
     const res = await postJson(`${PUBLIC_URL}/api/v1/classify`, { texts: ['You are a stupid worthless bitch', 'Have a nice day'] });
@@ -33,15 +40,20 @@ describe('Prometheus in compose', () => {
   it('scrapes every function replica and finds it up', async () => {
     const replicas = (await containerIds('functions')).length;
     await expect
-      .poll(
-        async () => {
-          const res = await fetch(`${PROMETHEUS}/api/v1/query?query=${encodeURIComponent('up{job="functions"}')}`);
-          const { data } = (await res.json()) as { data: { result: Array<{ value: [number, string] }> } };
-          return data.result.filter((r) => r.value[1] === '1').length;
-        },
-        { timeout: 90_000, interval: 2000 },
-      )
+      .poll(async () => (await query('up{job="functions"}')).filter((up) => up === 1).length, { timeout: 90_000, interval: 2000 })
       .toBe(replicas);
+  });
+
+  // The image runs Node 24, the native stack Node 20: the V8 flag and the idle collection
+  // (functions/src/memory/idle-gc.ts) must work in both.
+  it("shows each replica's young generation capped at 4 MB and its idle collection made", async () => {
+    for (let i = 0; i < 8; i++) expect((await postJson(`${PUBLIC_URL}/api/v1/classify`, { text: `message number ${i}` })).status).toBe(200);
+    await expect
+      .poll(async () => (await query('toxicity_idle_gc_total{job="functions"} > 0')).length, { timeout: 60_000, interval: 2000 })
+      .toBeGreaterThan(0);
+    const newSpace = await query('nodejs_heap_space_size_total_bytes{job="functions", space="new"}');
+    expect(newSpace.length).toBe((await containerIds('functions')).length);
+    for (const bytes of newSpace) expect(bytes).toBeLessThanOrEqual(4 * 1024 * 1024);
   });
 });
 
