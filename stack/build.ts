@@ -21,9 +21,10 @@ export const SERVER_BUNDLE = path.join(REPO_ROOT, 'dist/functions/server.mjs');
  * V8 flags every replica runs with; the image's CMD and `npm start` repeat them and
  * test/stack/server-flags.test.ts keeps them in step. --max-semi-space-size=2 caps V8's young
  * generation at 4 MB instead of 32: V8 grows it under load and shrinks it only when its memory
- * reducer gets round to it, sometimes minutes into a quiet spell, so after any burst a resting
- * replica held up to 30 MB (25%) more. It costs a few percent more CPU outside the model with
- * the tiny offline model, where JavaScript is most of the work; next to toxic-bert, nothing.
+ * reducer gets round to it (no full collection does), often not within 45 s of quiet in the
+ * fuzz runs here, so after a burst a resting replica held up to 30 MB (25%) more. The price:
+ * 0.46 instead of 0.28 ms of replica CPU per request outside the model (`npm run bench`), under
+ * 1% of what toxic-bert costs per text; the stack's throughput with it did not change.
  */
 export const SERVER_V8_FLAGS = ['--max-semi-space-size=2'];
 
