@@ -78,19 +78,25 @@ async function servedBy(replica: Replica, tag: string): Promise<void> {
   );
 }
 
+/** 10 s of load with the signal sent to `victim` 3 s in; every one of the ~200 requests must succeed. */
+async function signalUnderLoad(victim: Replica, signal: NodeJS.Signals): Promise<{ samples: LoadSample[]; signalledAt: number }> {
+  const running = load(10_000);
+  await sleep(3000);
+  const signalledAt = Date.now();
+  victim.process.signal(signal);
+  const samples = await running;
+  expect(samples.length).toBeGreaterThanOrEqual(195);
+  expect(failures(samples)).toEqual([]);
+  return { samples, signalledAt };
+}
+
 describe('faults under a steady load', () => {
   it('kill -9 of a replica: no failed request; the supervisor restarts it and it serves again', async () => {
     const victim = stack.replicas[0]!;
     const pid = victim.process.pid;
     const restarts = victim.process.restarts;
-    const running = load(10_000);
-    await sleep(3000);
-    const killedAt = Date.now();
-    victim.process.signal('SIGKILL');
-    const samples = await running;
+    const { samples, signalledAt: killedAt } = await signalUnderLoad(victim, 'SIGKILL');
 
-    expect(samples.length).toBeGreaterThanOrEqual(195);
-    expect(failures(samples)).toEqual([]);
     await waitFor('restart', () => ({ restarts: victim.process.restarts, pid: victim.process.pid }), (p) => p.restarts === restarts + 1 && p.pid !== pid, 10_000);
     await waitForOk(`${victim.url}/readyz`, 60_000);
     const readyMs = Date.now() - killedAt;
@@ -101,14 +107,8 @@ describe('faults under a steady load', () => {
   it('SIGTERM of a replica: it drains with no failed request and comes back', async () => {
     const victim = stack.replicas[1]!;
     const pid = victim.process.pid;
-    const running = load(10_000);
-    await sleep(3000);
-    const termAt = Date.now();
-    victim.process.signal('SIGTERM');
-    const samples = await running;
+    const { samples, signalledAt: termAt } = await signalUnderLoad(victim, 'SIGTERM');
 
-    expect(samples.length).toBeGreaterThanOrEqual(195);
-    expect(failures(samples)).toEqual([]);
     expect(readFileSync(path.join(stack.logDir, `${victim.process.name}.log`), 'utf8')).toMatch(/exited \(code 0, signal null\)/);
     await waitFor('restart after drain', () => victim.process.pid, (p) => p !== undefined && p !== pid, 10_000);
     await waitForOk(`${victim.url}/readyz`, 60_000);
