@@ -5,7 +5,7 @@
  * restarted or kept memory it should have given back.
  */
 import { readdirSync, readFileSync } from 'node:fs';
-import type { Stack } from '../stack/stack.ts';
+import type { Replica, Stack } from '../stack/stack.ts';
 
 /** Resident set size in bytes, or undefined when the process is gone. */
 export function rssBytes(pid: number): number | undefined {
@@ -15,6 +15,11 @@ export function rssBytes(pid: number): number | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** A replica's RSS in bytes; 0 while it is down (between a crash and its restart). */
+export function replicaRss(replica: Replica): number {
+  return replica.process.pid === undefined ? 0 : (rssBytes(replica.process.pid) ?? 0);
 }
 
 /** Direct children of a process (nginx's workers under its master). */

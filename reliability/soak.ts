@@ -14,7 +14,7 @@ import { parseArgs } from 'node:util';
 import { loadTweets } from '../model/train/dataset.ts';
 import { REPO_ROOT, type Stack } from '../stack/stack.ts';
 import { startOwnStack } from './own-stack.ts';
-import { rssBytes } from './processes.ts';
+import { replicaRss } from './processes.ts';
 import { formatSoak, soakReport, type RssSample } from './soak/report.ts';
 import { steadyLoad } from './steady-load.ts';
 
@@ -81,7 +81,7 @@ async function heapUsed(replicaUrl: string): Promise<number> {
 const sample = async () => {
   if (!stack) return;
   const atMs = performance.now() - started;
-  const resident = stack.replicas.map((r) => (r.process.pid === undefined ? 0 : rssBytes(r.process.pid) ?? 0));
+  const resident = stack.replicas.map(replicaRss);
   rss.push({ atMs, rss: resident, heapUsed: await Promise.all(stack.replicas.map((r) => heapUsed(r.url))) });
 };
 const sampler = setInterval(() => void sample(), 5000);

@@ -6,7 +6,8 @@
  * Growth past the tolerance, still there after every settle attempt, is a failure.
  */
 import type { Stack } from '../../stack/stack.ts';
-import { rssBytes } from '../processes.ts';
+import { sleep } from '../../stack/wait.ts';
+import { replicaRss } from '../processes.ts';
 
 export interface MemoryOptions {
   /** Allowed growth of each replica's RSS, as a fraction (0.10 = 10%). */
@@ -29,8 +30,6 @@ export interface ReplicaMemory {
   growth: number;
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
 /**
  * Each replica's resting RSS: one ordinary request each, then the lowest VmRSS sampled every
  * second over `settleMs` of quiet. A replica keeps the heap it grew under load until it has
@@ -51,7 +50,7 @@ export async function restingRss(stack: Stack, settleMs: number, enough: (rss: n
   for (const deadline = Date.now() + settleMs; Date.now() < deadline && !enough(floor); ) {
     await sleep(1000);
     stack.replicas.forEach((r, i) => {
-      floor[i] = Math.min(floor[i]!, r.process.pid === undefined ? 0 : rssBytes(r.process.pid) ?? 0);
+      floor[i] = Math.min(floor[i]!, replicaRss(r));
     });
   }
   return floor;
@@ -62,8 +61,7 @@ export function samplePeaks(stack: Stack): { stop(): number[] } {
   const peaks = stack.replicas.map(() => 0);
   const sample = () =>
     stack.replicas.forEach((r, i) => {
-      const rss = r.process.pid === undefined ? 0 : rssBytes(r.process.pid) ?? 0;
-      peaks[i] = Math.max(peaks[i]!, rss);
+      peaks[i] = Math.max(peaks[i]!, replicaRss(r));
     });
   sample();
   const timer = setInterval(sample, 1000);

@@ -7,6 +7,7 @@
  */
 import http from 'node:http';
 import net from 'node:net';
+import { sleep } from '../../stack/wait.ts';
 import type { HttpRequestPlan, RawRequestPlan, RequestPlan } from './case.ts';
 
 export interface Answer {
@@ -68,8 +69,6 @@ function sendHttp(target: Target, plan: HttpRequestPlan): Promise<Answer> {
 function flatHeaders(headers: http.IncomingHttpHeaders): Record<string, string> {
   return Object.fromEntries(Object.entries(headers).map(([name, value]) => [name, Array.isArray(value) ? value.join(', ') : String(value)]));
 }
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 function sendRaw(target: Target, plan: RawRequestPlan): Promise<Answer> {
   const started = performance.now();
