@@ -7,6 +7,7 @@ import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { instantQuery } from '../../scripts/observability/prometheus-api.ts';
 import { REPO_ROOT } from '../../stack/stack.ts';
 import { postJson } from '../support/stack.ts';
 import { COMPOSE_ENV, containerIds, docker } from './compose-cli.ts';
@@ -14,12 +15,8 @@ import { PUBLIC_URL } from './global-setup.ts';
 
 const PROMETHEUS = 'http://127.0.0.1:9090';
 
-/** An instant query's samples, as numbers. */
-async function query(promql: string): Promise<number[]> {
-  const res = await fetch(`${PROMETHEUS}/api/v1/query?query=${encodeURIComponent(promql)}`);
-  const { data } = (await res.json()) as { data: { result: Array<{ value: [number, string] }> } };
-  return data.result.map((r) => Number(r.value[1]));
-}
+/** An instant query's sample values, as numbers. */
+const values = async (expr: string): Promise<number[]> => (await instantQuery(PROMETHEUS, expr)).map((s) => Number(s.value[1]));
 
 describe('API through the compose proxy', () => {
   it('classifies with the bundled offline model and keeps internals private', async () => {
@@ -40,7 +37,7 @@ describe('Prometheus in compose', () => {
   it('scrapes every function replica and finds it up', async () => {
     const replicas = (await containerIds('functions')).length;
     await expect
-      .poll(async () => (await query('up{job="functions"}')).filter((up) => up === 1).length, { timeout: 90_000, interval: 2000 })
+      .poll(async () => (await values('up{job="functions"}')).filter((up) => up === 1).length, { timeout: 90_000, interval: 2000 })
       .toBe(replicas);
   });
 
@@ -49,9 +46,9 @@ describe('Prometheus in compose', () => {
   it("shows each replica's young generation capped at 4 MB and its idle collection made", async () => {
     for (let i = 0; i < 8; i++) expect((await postJson(`${PUBLIC_URL}/api/v1/classify`, { text: `message number ${i}` })).status).toBe(200);
     await expect
-      .poll(async () => (await query('toxicity_idle_gc_total{job="functions"} > 0')).length, { timeout: 60_000, interval: 2000 })
+      .poll(async () => (await values('toxicity_idle_gc_total{job="functions"} > 0')).length, { timeout: 60_000, interval: 2000 })
       .toBeGreaterThan(0);
-    const newSpace = await query('nodejs_heap_space_size_total_bytes{job="functions", space="new"}');
+    const newSpace = await values('nodejs_heap_space_size_total_bytes{job="functions", space="new"}');
     expect(newSpace.length).toBe((await containerIds('functions')).length);
     for (const bytes of newSpace) expect(bytes).toBeLessThanOrEqual(4 * 1024 * 1024);
   });
