@@ -4,6 +4,7 @@
  * pass, time in inference, requests shed) before and after a phase, so the benchmark can say
  * how busy the model was and how well requests were batched, not only how fast answers came.
  */
+import { metricValue } from '../stack/metrics-text.ts';
 
 export interface ReplicaCounters {
   passes: number;
@@ -24,10 +25,7 @@ export interface BatchingFigures {
   shed: number;
 }
 
-function value(text: string, name: string): number {
-  const match = new RegExp(`^${name}(?:\\{[^}]*\\})? ([0-9.eE+-]+)$`, 'm').exec(text);
-  return match ? Number(match[1]) : 0;
-}
+const value = (text: string, name: string): number => metricValue(text, name) ?? 0;
 
 export async function readCounters(replicaUrls: readonly string[]): Promise<ReplicaCounters[]> {
   return Promise.all(

@@ -12,6 +12,7 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadTweets } from '../model/train/dataset.ts';
+import { metricValue } from '../stack/metrics-text.ts';
 import { REPO_ROOT, type Stack } from '../stack/stack.ts';
 import { startOwnStack } from './own-stack.ts';
 import { replicaRss } from './processes.ts';
@@ -73,7 +74,7 @@ const started = performance.now();
 async function heapUsed(replicaUrl: string): Promise<number> {
   try {
     const text = await (await fetch(`${replicaUrl}/metrics`, { signal: AbortSignal.timeout(2000) })).text();
-    return Number(/^nodejs_heap_size_used_bytes (\S+)$/m.exec(text)?.[1] ?? Number.NaN);
+    return metricValue(text, 'nodejs_heap_size_used_bytes') ?? Number.NaN;
   } catch {
     return Number.NaN;
   }

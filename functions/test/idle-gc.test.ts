@@ -5,6 +5,7 @@
  * Whether memory comes back is measured by the fuzz test (test/reliability/fuzz.test.ts).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { metricValue } from '../../stack/metrics-text.ts';
 import { sleep, waitFor } from '../../stack/wait.ts';
 import { startFunction, type FunctionProcess } from '../../test/support/function-process.ts';
 
@@ -19,12 +20,11 @@ afterAll(async () => {
 
 async function sample(): Promise<{ idleCollections: number; majorGcs: number; heapBytes: number }> {
   const text = await (await fetch(`${fn.url}/metrics`)).text();
-  // A counter that has not counted yet (no major collection so far) has no line.
-  const value = (pattern: RegExp) => Number(pattern.exec(text)?.[1] ?? 0);
   return {
-    idleCollections: value(/^toxicity_idle_gc_total (\S+)$/m),
-    majorGcs: value(/^nodejs_gc_duration_seconds_count\{kind="major"\} (\S+)$/m),
-    heapBytes: value(/^nodejs_heap_size_total_bytes (\S+)$/m),
+    idleCollections: metricValue(text, 'toxicity_idle_gc_total') ?? Number.NaN,
+    // No line until the first major collection.
+    majorGcs: metricValue(text, 'nodejs_gc_duration_seconds_count', 'kind="major"') ?? 0,
+    heapBytes: metricValue(text, 'nodejs_heap_size_total_bytes') ?? Number.NaN,
   };
 }
 
