@@ -18,8 +18,6 @@ const NOT_ACTIVITY = new Set(['/healthz', '/readyz', '/metrics']);
 export interface IdleGc {
   /** Marks requests as activity; mount before the routes. */
   middleware: MiddlewareHandler;
-  /** Collections made so far (for the metric and the tests). */
-  readonly collections: number;
   stop(): void;
 }
 
@@ -60,14 +58,12 @@ export function startIdleGc(o: { idleMs: number; collect?: () => void; onCollect
   let lastActivity = 0;
   /** Requests were served since the last collection. */
   let pending = false;
-  let collections = 0;
 
   const timer = setInterval(
     () => {
       if (!pending || inFlight > 0 || performance.now() - lastActivity < o.idleMs) return;
       pending = false;
       collect();
-      collections++;
       o.onCollect?.();
     },
     Math.min(1000, o.idleMs),
@@ -85,9 +81,6 @@ export function startIdleGc(o: { idleMs: number; collect?: () => void; onCollect
         lastActivity = performance.now();
         pending = true;
       }
-    },
-    get collections() {
-      return collections;
     },
     stop: () => clearInterval(timer),
   };
