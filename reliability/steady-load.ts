@@ -5,19 +5,10 @@
  * it left, how long it took and how it ended. The fault tests and the soak run on it.
  */
 import http from 'node:http';
+import { postClassify, type Outcome } from '../stress/load.ts';
 
-export interface LoadSample {
-  /** Request number. */
-  i: number;
-  /** When it left, ms after the load started. */
-  atMs: number;
-  latencyMs: number;
-  /** HTTP status, or 0 when no answer came. */
-  status: number;
-  /** `error.code` of a JSON error answer, or the socket error. */
-  errorCode?: string;
-  retryAfter?: string;
-}
+/** One request: its number, when it left (ms after the load started), and how it ended. */
+export type LoadSample = { i: number; atMs: number } & Outcome;
 
 export interface LoadOptions {
   /** The proxy, e.g. http://127.0.0.1:8080. */
@@ -30,37 +21,6 @@ export interface LoadOptions {
   timeoutMs?: number;
   /** Stops early when it resolves (the soak's Ctrl-C). */
   until?: Promise<unknown>;
-}
-
-function send(agent: http.Agent, url: URL, body: string, timeoutMs: number): Promise<Omit<LoadSample, 'i' | 'atMs'>> {
-  const began = performance.now();
-  return new Promise((resolve) => {
-    const request = http.request(
-      url,
-      { method: 'POST', agent, timeout: timeoutMs, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } },
-      (response) => {
-        const chunks: Buffer[] = [];
-        response.on('data', (chunk: Buffer) => chunks.push(chunk));
-        response.on('end', () => {
-          const status = response.statusCode ?? 0;
-          let errorCode: string | undefined;
-          if (status !== 200) {
-            try {
-              errorCode = (JSON.parse(Buffer.concat(chunks).toString('utf8')) as { error: { code: string } }).error.code;
-            } catch {
-              errorCode = '(not JSON)';
-            }
-          }
-          const retryAfter = response.headers['retry-after'];
-          resolve({ status, errorCode, retryAfter, latencyMs: performance.now() - began });
-        });
-        response.on('error', (error) => resolve({ status: 0, errorCode: error.message, latencyMs: performance.now() - began }));
-      },
-    );
-    request.on('timeout', () => request.destroy(new Error('timeout')));
-    request.on('error', (error: NodeJS.ErrnoException) => resolve({ status: 0, errorCode: error.code ?? error.message, latencyMs: performance.now() - began }));
-    request.end(body);
-  });
 }
 
 /**
@@ -87,7 +47,7 @@ export async function steadyLoad(o: LoadOptions): Promise<LoadSample[]> {
       continue;
     }
     const atMs = performance.now() - started;
-    const done: Promise<void> = send(agent, url, o.body(i), o.timeoutMs ?? 30_000).then((outcome) => {
+    const done: Promise<void> = postClassify(agent, url, o.body(i), o.timeoutMs ?? 30_000).then((outcome) => {
       samples.push({ i, atMs, ...outcome });
       pending.delete(done);
     });

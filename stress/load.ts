@@ -13,16 +13,11 @@
 import http from 'node:http';
 import type { Arrival } from './arrivals.ts';
 
-export interface Sample {
+export interface Sample extends Outcome {
   /** When the request was due (open model) or sent (closed loop), ms after the run started. */
   atMs: number;
   /** Sent minus due: how far the generator fell behind its own schedule. */
   lateMs: number;
-  latencyMs: number;
-  /** HTTP status, or 0 when no answer came (connection error, reset, timeout). */
-  status: number;
-  /** The `error.code` of a JSON error body (`overloaded`, `rate_limited`, ...) or the socket error. */
-  errorCode?: string;
   stage: number;
 }
 
@@ -46,17 +41,27 @@ export interface Target {
   timeoutMs?: number;
 }
 
-function send(agent: http.Agent, target: Target, i: number): Promise<{ status: number; errorCode?: string; latencyMs: number }> {
-  const body = target.body(i);
+/** How one request ended. */
+export interface Outcome {
+  /** HTTP status, or 0 when no answer came (connection error, reset, timeout). */
+  status: number;
+  /** The `error.code` of a JSON error body (`overloaded`, `rate_limited`, ...) or the socket error. */
+  errorCode?: string;
+  retryAfter?: string;
+  latencyMs: number;
+}
+
+/** POSTs one classify body and reports how it ended; never rejects. */
+export function postClassify(agent: http.Agent, url: string | URL, body: string, timeoutMs: number): Promise<Outcome> {
   const began = performance.now();
   return new Promise((resolve) => {
     const request = http.request(
-      target.url,
+      url,
       {
         method: 'POST',
         agent,
         headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
-        timeout: target.timeoutMs ?? 30_000,
+        timeout: timeoutMs,
       },
       (response) => {
         const chunks: Buffer[] = [];
@@ -72,7 +77,7 @@ function send(agent: http.Agent, target: Target, i: number): Promise<{ status: n
               errorCode = 'non-json';
             }
           }
-          resolve({ status, errorCode, latencyMs });
+          resolve({ status, errorCode, retryAfter: response.headers['retry-after'], latencyMs });
         });
         response.on('error', (error) => resolve({ status: 0, errorCode: error.message, latencyMs: performance.now() - began }));
       },
@@ -84,6 +89,9 @@ function send(agent: http.Agent, target: Target, i: number): Promise<{ status: n
     request.end(body);
   });
 }
+
+const send = (agent: http.Agent, target: Target, i: number): Promise<Outcome> =>
+  postClassify(agent, target.url, target.body(i), target.timeoutMs ?? 30_000);
 
 function agentFor(sockets: number): http.Agent {
   return new http.Agent({ keepAlive: true, maxSockets: sockets, maxFreeSockets: sockets });
