@@ -28,11 +28,18 @@ export const SERVER_BUNDLE = path.join(REPO_ROOT, 'dist/functions/server.mjs');
  */
 export const SERVER_V8_FLAGS = ['--max-semi-space-size=2'];
 
-/** Rebuilds the server bundle (about 0.1 s), so a stale bundle can never be tested. */
+/**
+ * Rebuilds the server bundle (about 0.1 s), so a stale bundle can never be tested, and the
+ * inference worker's beside it (functions/src/model/inference-thread.ts looks for it there).
+ */
 export async function buildServer(): Promise<string> {
   await esbuild({
-    entryPoints: [path.join(REPO_ROOT, 'functions/src/server.ts')],
-    outfile: SERVER_BUNDLE,
+    entryPoints: {
+      server: path.join(REPO_ROOT, 'functions/src/server.ts'),
+      'inference-worker': path.join(REPO_ROOT, 'functions/src/model/inference-worker.ts'),
+    },
+    outdir: path.dirname(SERVER_BUNDLE),
+    outExtension: { '.js': '.mjs' },
     bundle: true,
     platform: 'node',
     format: 'esm',

@@ -216,6 +216,8 @@ export async function startStack(overrides: Partial<StackOptions> = {}): Promise
         // replica's RSS ratchets up by tens of MB and stays. A fixed threshold keeps large
         // blocks in mmap, returned to the system when freed.
         MALLOC_MMAP_THRESHOLD_: '131072',
+        // Only nginx reaches the replicas, and it sets this header to the client's address.
+        CLIENT_ID_HEADER: 'x-client-id',
         ...o.functionEnv,
       });
       return { index, port, url: `http://127.0.0.1:${port}`, process: proc };

@@ -3,17 +3,19 @@
  * The function's HTTP surface as a Hono app of web-standard handlers. It knows nothing about
  * ports, processes or signals (see server.ts); give it a Lifecycle and it answers requests.
  */
-import { Hono, type MiddlewareHandler } from 'hono';
+import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
+import { timing } from 'hono/timing';
 import { classifyHandler } from './api/classify-handler.ts';
 import { ApiError, errorResponse } from './api/errors.ts';
 import { modelHandler } from './api/model-handler.ts';
 import { openApiDocument } from './api/openapi.ts';
 import { healthzHandler, readyzHandler } from './api/readiness.ts';
-import { OverloadedError } from './classify/batcher.ts';
+import { OverBudgetError } from './classify/cost.ts';
 import type { Lifecycle } from './lifecycle.ts';
-import type { Metrics } from './metrics/metrics.ts';
+import type { Metrics, ShedReason } from './metrics/metrics.ts';
 import { metricsMiddleware } from './metrics/middleware.ts';
+import { ClientBusyError, ClientGoneError, DeadlineError, OverloadedError } from './queue/scheduler.ts';
 
 export interface AppOptions {
   lifecycle: Lifecycle;
@@ -27,6 +29,37 @@ export interface AppOptions {
   activity?: MiddlewareHandler;
   /** Called with unexpected errors; gets the error only, never request content. */
   onUnexpectedError?: (error: unknown) => void;
+  /** The client a request comes from (fair queueing); the Node edge knows the connection. */
+  clientOf?: (c: Context) => string;
+  /** A request's unstarted work is dropped, and it is answered 504, this long after it arrived. */
+  requestDeadlineMs?: number;
+}
+
+/**
+ * The scheduler's and the budget's refusals as API errors. Over budget is the request's own
+ * doing and permanent (413); a client over its share of the replica is told to slow down (429);
+ * an overloaded replica sheds (503, which nginx retries on another replica).
+ */
+function refusal(error: unknown): { error: ApiError; shed?: ShedReason } | undefined {
+  if (error instanceof OverBudgetError) {
+    const field = { field: 'texts', message: `would cost ${error.atLeast ? 'at least ' : ''}${error.estimate} tokens of model work` };
+    const message = `${error.message}; send fewer or shorter texts, or leave out spans`;
+    return { error: new ApiError(413, 'over_budget', message, [field]), shed: 'over_budget' };
+  }
+  if (error instanceof ClientBusyError) {
+    const message = `this client already has about ${Math.ceil(error.queuedSeconds)} s of model work queued; slow down and retry`;
+    return { error: new ApiError(429, 'rate_limited', message, [], error.retryAfterSeconds), shed: 'client_busy' };
+  }
+  if (error instanceof OverloadedError) {
+    return { error: new ApiError(503, 'overloaded', 'the service is busy; retry shortly', [], error.retryAfterSeconds), shed: 'overloaded' };
+  }
+  if (error instanceof DeadlineError) {
+    return { error: new ApiError(504, 'timeout', 'the request could not be served in time; retry later', [], 5), shed: 'deadline' };
+  }
+  if (error instanceof ClientGoneError) {
+    return { error: new ApiError(499, 'client_closed_request', 'the client closed the connection') };
+  }
+  return undefined;
 }
 
 /** Paths and the methods they answer, for 405 answers on the wrong method. */
@@ -54,6 +87,7 @@ export function createApp(options: AppOptions): Hono {
 
   app.use(metricsMiddleware(metrics, new Set(Object.keys(routes))));
   if (options.activity) app.use(options.activity);
+  app.use('/api/*', timing({ totalDescription: 'in the replica' }));
   app.get('/healthz', healthzHandler);
   app.get('/readyz', readyzHandler(lifecycle));
   app.get('/metrics', async (c) => c.body(await metrics.registry.metrics(), 200, { 'Content-Type': metrics.registry.contentType }));
@@ -62,7 +96,11 @@ export function createApp(options: AppOptions): Hono {
   app.post(
     '/api/v1/classify',
     bodyLimit({ maxSize: maxBodyBytes, onError: tooLarge }),
-    classifyHandler(lifecycle, (labels) => metrics.recordFlags(labels)),
+    classifyHandler(lifecycle, {
+      clientOf: options.clientOf ?? (() => 'anonymous'),
+      deadlineMs: options.requestDeadlineMs ?? 30_000,
+      observe: metrics.recordClassification,
+    }),
   );
   if (options.faultInjection) {
     app.post('/debug/fault', () => {
@@ -84,9 +122,10 @@ export function createApp(options: AppOptions): Hono {
       const allow = error.status === 405 ? { Allow: routes[c.req.path]! } : undefined;
       return errorResponse(error, allow);
     }
-    if (error instanceof OverloadedError) {
-      metrics.shed.inc();
-      return errorResponse(new ApiError(503, 'overloaded', 'the service is busy; retry shortly', [], error.retryAfterSeconds));
+    const refused = refusal(error);
+    if (refused) {
+      if (refused.shed) metrics.shed.inc({ reason: refused.shed });
+      return errorResponse(refused.error);
     }
     metrics.exceptions.inc({ type: error.name || 'Error' });
     onUnexpectedError?.(error);

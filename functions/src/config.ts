@@ -5,6 +5,7 @@
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { DEFAULT_SCHEDULER, type SchedulerOptions } from './queue/scheduler.ts';
 
 export type ModelDtype = 'q8' | 'fp32';
 
@@ -27,13 +28,17 @@ export interface Config {
   drainTimeoutMs: number;
   /** Folder of the built page, served at `/` when it exists (the embedded `npm start`). */
   staticDir: string;
-  /** Micro-batching and load shedding in the replica. */
-  batching: {
-    maxWaitMs: number;
-    tokenBudget: number;
-    maxBatchSize: number;
-    maxQueueDelayMs: number;
-  };
+  /** Fair queueing, batching and load shedding in the replica (queue/scheduler.ts). */
+  scheduler: SchedulerOptions;
+  /** Most model work one request may cost, in tokens of every sequence it runs. */
+  maxRequestTokens: number;
+  /** A request's unstarted work is dropped, and it is answered 504, this long after it arrived. */
+  requestDeadlineMs: number;
+  /**
+   * Request header naming the client for fair queueing, set by the proxy in front (which must
+   * overwrite whatever the client sent); empty: the connection's address.
+   */
+  clientIdHeader: string;
   /** Quiet time after which a replica runs one full garbage collection (0: never); see memory/idle-gc.ts. */
   idleGcMs: number;
   /** Enables POST /debug/fault (tests of the exception metrics and alerts only). */
@@ -54,7 +59,14 @@ export const DEFAULTS: Config = {
   maxBodyBytes: 1024 * 1024,
   drainTimeoutMs: 10_000,
   staticDir: path.join(repoRoot, 'static/dist'),
-  batching: { maxWaitMs: 0, tokenBudget: 256, maxBatchSize: 32, maxQueueDelayMs: 500 },
+  scheduler: DEFAULT_SCHEDULER,
+  // A 20,000-character English text with sentence spans costs 10,000 to 12,000 (the GPL's text,
+  // this project's README); the costliest request within the budget, 24 texts of 512 tokens,
+  // is the figure `npm run bench` reports as worst_request_ms (README, Performance).
+  maxRequestTokens: 12_288,
+  // Below the proxy's API_TIMEOUT (60 s), so the replica answers before nginx gives up.
+  requestDeadlineMs: 30_000,
+  clientIdHeader: '',
   idleGcMs: 5000,
   faultInjection: false,
 };
@@ -95,12 +107,15 @@ export function readConfig(env: NodeJS.ProcessEnv): Config {
     maxBodyBytes: integer(env, 'MAX_BODY_BYTES', DEFAULTS.maxBodyBytes, 1024, 64 * 1024 * 1024),
     drainTimeoutMs: integer(env, 'DRAIN_TIMEOUT_MS', DEFAULTS.drainTimeoutMs, 0, 600_000),
     staticDir: path.resolve(env.STATIC_DIR || DEFAULTS.staticDir),
-    batching: {
-      maxWaitMs: integer(env, 'BATCH_MAX_WAIT_MS', DEFAULTS.batching.maxWaitMs, 0, 1000),
-      tokenBudget: integer(env, 'BATCH_TOKEN_BUDGET', DEFAULTS.batching.tokenBudget, 64, 1 << 20),
-      maxBatchSize: integer(env, 'BATCH_MAX_SIZE', DEFAULTS.batching.maxBatchSize, 1, 1024),
-      maxQueueDelayMs: integer(env, 'MAX_QUEUE_DELAY_MS', DEFAULTS.batching.maxQueueDelayMs, 1, 600_000),
+    scheduler: {
+      ...DEFAULTS.scheduler,
+      maxBatchSize: integer(env, 'BATCH_MAX_SIZE', DEFAULTS.scheduler.maxBatchSize, 1, 1024),
+      maxBatchSeconds: integer(env, 'BATCH_MAX_MS', DEFAULTS.scheduler.maxBatchSeconds * 1000, 1, 60_000) / 1000,
+      maxQueueDelaySeconds: integer(env, 'MAX_QUEUE_DELAY_MS', DEFAULTS.scheduler.maxQueueDelaySeconds * 1000, 1, 600_000) / 1000,
     },
+    maxRequestTokens: integer(env, 'MAX_REQUEST_TOKENS', DEFAULTS.maxRequestTokens, 512, 1 << 24),
+    requestDeadlineMs: integer(env, 'REQUEST_DEADLINE_MS', DEFAULTS.requestDeadlineMs, 100, 3_600_000),
+    clientIdHeader: (env.CLIENT_ID_HEADER ?? DEFAULTS.clientIdHeader).toLowerCase(),
     idleGcMs: integer(env, 'IDLE_GC_MS', DEFAULTS.idleGcMs, 0, 3_600_000),
     faultInjection: env.FAULT_INJECTION === '1',
   };

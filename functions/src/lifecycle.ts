@@ -12,6 +12,8 @@ export type Phase = 'loading' | 'ready' | 'draining' | 'failed';
 export interface ReadyModel {
   classifier: Classifier;
   info: ModelInfo;
+  /** Stops the inference worker. */
+  close(): Promise<void>;
 }
 
 export class Lifecycle {

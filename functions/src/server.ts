@@ -5,7 +5,9 @@
  * DRAIN_TIMEOUT_MS. Everything else is in app.ts and below.
  */
 import { serve } from '@hono/node-server';
+import { getConnInfo } from '@hono/node-server/conninfo';
 import { serveStatic } from '@hono/node-server/serve-static';
+import type { Context } from 'hono';
 import { existsSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { Socket } from 'node:net';
@@ -69,6 +71,14 @@ function answerUnparsableRequests(server: Server): void {
   });
 }
 
+/**
+ * The client a request comes from: the header the proxy in front sets (overwriting any the
+ * client sent), when CLIENT_ID_HEADER names one; else the connection's address.
+ */
+function clientIdentifier(header: string): (c: Context) => string {
+  return (c) => (header && c.req.header(header)?.slice(0, 256)) || getConnInfo(c).remote.address || 'unknown';
+}
+
 async function main(): Promise<void> {
   let config: Config;
   try {
@@ -88,6 +98,8 @@ async function main(): Promise<void> {
     activity: idleGc?.middleware,
     faultInjection: config.faultInjection,
     maxBodyBytes: config.maxBodyBytes,
+    clientOf: clientIdentifier(config.clientIdHeader),
+    requestDeadlineMs: config.requestDeadlineMs,
     // Behind nginx the page comes from the proxy; alone (`npm start`) this process serves it.
     staticFiles: existsSync(path.join(config.staticDir, 'index.html')) ? serveStatic({ root: config.staticDir }) : undefined,
     onUnexpectedError: (error) => log.error('unexpected error', describeError(error)),
@@ -104,7 +116,13 @@ async function main(): Promise<void> {
 
   const started = performance.now();
   try {
-    const model = await prepareModel(config, metrics.batcherObserver);
+    const model = await prepareModel(config, {
+      observer: metrics.schedulerObserver,
+      onCrash: (error) => {
+        log.error('the inference worker died; exiting', describeError(error));
+        process.exit(1);
+      },
+    });
     lifecycle.markReady(model);
     metrics.modelReady.set(1);
     log.info('ready', {
@@ -112,6 +130,7 @@ async function main(): Promise<void> {
       dtype: model.info.dtype,
       offline: model.info.offline,
       ort_threads: config.ortThreads,
+      max_request_tokens: config.maxRequestTokens,
       load_ms: Math.round(performance.now() - started),
     });
     if (model.info.offline) {

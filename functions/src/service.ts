@@ -1,27 +1,51 @@
 /**
  * @module service
- * Builds the ready-to-serve model: load through transformers.js, put the micro-batcher in
- * front of it, wire the classifier, and run a warm-up inference so the first real request does
- * not pay for it (and the batcher has a cost estimate for load shedding).
+ * Builds the ready-to-serve model: load it (tokenizer here, network in the inference worker),
+ * put the fair scheduler in front of it, wire the classifier, and warm it up: one request
+ * through the whole path (so the first real one does not pay for first-run costs), then a few
+ * forward passes of different shapes so the batch cost model has measured this machine before
+ * the first admission decision.
  */
-import { createBatcher, type BatcherObserver } from './classify/batcher.ts';
 import { createClassifier } from './classify/classifier.ts';
 import type { Config } from './config.ts';
 import type { ReadyModel } from './lifecycle.ts';
 import { loadModel } from './model/loader.ts';
+import { createBatchCostModel } from './queue/batch-cost-model.ts';
+import { createScheduler, type SchedulerObserver } from './queue/scheduler.ts';
 
 export const WARM_UP_TEXT = 'Warming up the model. This sentence is harmless.';
+
+/** Batch shapes (size, width) timed at start: short and longer, alone and together. */
+const CALIBRATION: [number, number][] = [
+  [1, 16],
+  [4, 16],
+  [1, 64],
+  [2, 64],
+];
+
+export interface PrepareOptions {
+  observer?: SchedulerObserver;
+  /** Called if the inference worker dies: the replica can no longer score. */
+  onCrash?: (error: Error) => void;
+}
 
 /**
  * @example
  * const ready = await prepareModel(config); lifecycle.markReady(ready);
  */
-export async function prepareModel(config: Config, observer?: BatcherObserver): Promise<ReadyModel> {
-  const model = await loadModel(config);
-  const classifier = createClassifier(
-    { maxTokens: model.info.maxTokens, encode: model.encode, wrap: model.wrap },
-    createBatcher(model.forward, { ...config.batching, maxLengthRatio: 1.25 }, observer),
-  );
-  await classifier.classify([WARM_UP_TEXT], { threshold: 0.5, spans: true });
-  return { classifier, info: model.info };
+export async function prepareModel(config: Config, options: PrepareOptions = {}): Promise<ReadyModel> {
+  const model = await loadModel({ ...config, onCrash: options.onCrash });
+  const costModel = createBatchCostModel();
+  const scheduler = createScheduler(model.forward, costModel, config.scheduler, options.observer);
+  const tokenization = { maxTokens: model.info.maxTokens, encode: model.encode, wrap: model.wrap };
+  const classifier = createClassifier(tokenization, scheduler, { budget: config.maxRequestTokens });
+
+  await classifier.classify([WARM_UP_TEXT], { threshold: 0.5, spans: true, client: 'warm-up', deadline: Infinity });
+  const sample = model.encode(WARM_UP_TEXT);
+  for (const [size, width] of CALIBRATION) {
+    const sequence = model.wrap(Array.from({ length: width - 2 }, (_, i) => sample[i % sample.length]!));
+    const { seconds } = await model.forward(Array.from({ length: size }, () => sequence));
+    costModel.learn(size, width, seconds);
+  }
+  return { classifier, info: model.info, close: model.close };
 }

@@ -2,6 +2,7 @@
  * The real app with the real offline model through the real transformers.js pipeline and
  * ONNX Runtime, in one process started the way `npm start` starts it.
  */
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFunction, type FunctionProcess } from '../../test/support/function-process.ts';
 
@@ -30,7 +31,7 @@ async function classify(body: unknown) {
       flagged: boolean;
       labels: string[];
       tokens: number;
-      truncated: boolean;
+      windows: number;
       spans?: Array<{ begin: number; end: number; scores: Record<string, number> }>;
     }>;
     took_ms: number;
@@ -81,7 +82,7 @@ describe('classify with the offline model', () => {
     const text = `${'We met at the library and talked about the weather. '.repeat(80)}${TOXIC}.`;
     const { results } = await classify({ text });
     expect(results[0]!.tokens).toBeGreaterThan(512);
-    expect(results[0]!.truncated).toBe(true);
+    expect(results[0]!.windows).toBeGreaterThan(1);
     expect(results[0]!.scores.toxic).toBeGreaterThan(0.5);
   });
 
@@ -91,6 +92,32 @@ describe('classify with the offline model', () => {
     const spans = results[0]!.spans!;
     expect(spans.map((s) => text.slice(s.begin, s.end))).toEqual([`${CLEAN}.`, `${TOXIC}!`]);
     expect(spans[1]!.scores.toxic).toBeGreaterThan(spans[0]!.scores.toxic!);
+  });
+});
+
+describe('what one request may cost', () => {
+  it('accepts a 20,000-character English text with sentence spans, as the page sends it', async () => {
+    const text = readFileSync('/usr/share/common-licenses/GPL-3', 'utf8').replace(/\s+/g, ' ').slice(0, 20_000);
+    const { results } = await classify({ text, spans: true });
+    expect(results[0]!.spans!.length).toBeGreaterThan(100);
+  });
+
+  it('refuses a request over the budget with 413 over_budget naming the budget and the estimate', async () => {
+    const texts = Array.from({ length: 32 }, (_, i) => `Paragraph ${i}. ${'We talked about the weather again. '.repeat(550)}`);
+    const res = await post(JSON.stringify({ texts, spans: true }));
+    expect(res.status).toBe(413);
+    const body = (await res.json()) as { error: { code: string; message: string; details: Array<{ field: string; message: string }> } };
+    expect(body.error.code).toBe('over_budget');
+    expect(body.error.message).toMatch(/would cost at least \d+ tokens of model work; the budget per request is 12288/);
+    expect(body.error.details[0]!.field).toBe('texts');
+    // The connection stays usable: the body was read.
+    expect(res.headers.get('connection')).not.toBe('close');
+  });
+
+  it('shows the phases of a request in a Server-Timing header', async () => {
+    const res = await post(JSON.stringify({ text: CLEAN }));
+    const timing = res.headers.get('server-timing')!;
+    for (const phase of ['tokenize', 'queue', 'inference', 'total']) expect(timing).toMatch(new RegExp(`(^|,)${phase};dur=[\\d.]+`));
   });
 });
 
@@ -157,7 +184,7 @@ describe('model and description endpoints', () => {
       labels: LABELS,
       max_tokens: 512,
       threshold_default: 0.5,
-      limits: { max_texts: 32, max_chars: 20_000 },
+      limits: { max_texts: 32, max_chars: 20_000, max_request_tokens: 12_288 },
     });
   });
 

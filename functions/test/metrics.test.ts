@@ -18,7 +18,7 @@ beforeAll(async () => {
   const metrics = createMetrics();
   const lifecycle = new Lifecycle();
   app = createApp({ lifecycle, metrics, maxBodyBytes: 1 << 20, faultInjection: true });
-  lifecycle.markReady(await prepareModel(readConfig({}), metrics.batcherObserver));
+  lifecycle.markReady(await prepareModel(readConfig({}), { observer: metrics.schedulerObserver }));
   metrics.modelReady.set(1);
 
   await post('/api/v1/classify', { texts: ['you stupid bitch', 'have a lovely day'] });
@@ -58,6 +58,23 @@ describe('/metrics', () => {
     expect(line(/^toxicity_queue_depth 0$/)).toBeDefined();
     expect(line(/^toxicity_model_ready 1$/)).toBeDefined();
     expect(line(/^toxicity_http_requests_in_flight /)).toBeDefined();
+  });
+
+  it('times each phase of a classify request and records its cost', () => {
+    for (const phase of ['tokenization', 'queue', 'inference']) {
+      expect(line(new RegExp(`^toxicity_request_${phase}_seconds_count 1$`)), phase).toBeDefined();
+    }
+    expect(line(/^toxicity_request_cost_tokens_count 1$/)).toBeDefined();
+    expect(Number(line(/^toxicity_request_cost_tokens_sum /)!.split(' ')[1])).toBeGreaterThan(4);
+  });
+
+  it('counts refused requests and dropped work by reason, every reason present from the start', () => {
+    for (const reason of ['over_budget', 'client_busy', 'overloaded', 'deadline']) {
+      expect(line(new RegExp(`^toxicity_requests_shed_total\\{reason="${reason}"\\} 0$`)), reason).toBeDefined();
+    }
+    for (const reason of ['client_gone', 'deadline']) {
+      expect(line(new RegExp(`^toxicity_dropped_sequences_total\\{reason="${reason}"\\} 0$`)), reason).toBeDefined();
+    }
   });
 
   it('counts flagged texts per label, every label present from the start', () => {

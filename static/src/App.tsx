@@ -4,7 +4,8 @@
  * the text with the sentences that carry the score highlighted, and how long it took.
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { classify, fetchModel, RequestFailed, type ClassifyResponse, type ModelInfo } from './api.ts';
+import { textCostAtLeast } from '../../functions/src/classify/cost.ts';
+import { classify, fetchModel, OverBudget, RequestFailed, type ClassifyResponse, type ModelInfo } from './api.ts';
 import { HighlightedText } from './components/HighlightedText.tsx';
 import { LabelBars } from './components/LabelBars.tsx';
 import { Verdict } from './components/Verdict.tsx';
@@ -18,7 +19,7 @@ type State =
   | { kind: 'loading' }
   | { kind: 'invalid'; message: string }
   | { kind: 'failed'; message: string }
-  | { kind: 'done'; text: string; response: ClassifyResponse };
+  | { kind: 'done'; text: string; response: ClassifyResponse; withoutSpans: boolean };
 
 function charCount(text: string): number {
   return [...text].length;
@@ -47,10 +48,25 @@ export function App() {
       setState({ kind: 'invalid', message: `The text is too long: at most ${MAX_CHARS.toLocaleString('en')} characters.` });
       return;
     }
+    // The service's budget per request, checked here first with the same lower bound it uses.
+    if (model && textCostAtLeast(text, model.max_tokens) > model.limits.max_request_tokens) {
+      setState({ kind: 'invalid', message: new OverBudget().message });
+      return;
+    }
     setState({ kind: 'loading' });
     try {
-      setState({ kind: 'done', text, response: await classify(text, threshold) });
+      setState({ kind: 'done', text, response: await classify(text, threshold), withoutSpans: false });
     } catch (error) {
+      // Scoring every sentence as well roughly doubles the work; a text that fits only without
+      // it is still checked as a whole.
+      if (error instanceof OverBudget) {
+        try {
+          setState({ kind: 'done', text, response: await classify(text, threshold, false), withoutSpans: true });
+          return;
+        } catch (retryError) {
+          error = retryError;
+        }
+      }
       const message = error instanceof RequestFailed ? error.message : 'Something went wrong. Please try again.';
       setState({ kind: 'failed', message });
     }
@@ -155,7 +171,7 @@ export function App() {
         )}
         {state.kind === 'done' && result && (
           <div class="card result">
-            <Verdict labels={labels} tookMs={state.response.took_ms} truncated={result.truncated} />
+            <Verdict labels={labels} tookMs={state.response.took_ms} windows={result.windows} />
             <p class="sr-only">
               {labels.length > 0
                 ? `Toxic. ${labels.map((l) => `${LABEL_NAMES[l]} ${Math.round(result.scores[l] * 100)} percent`).join(', ')}.`
@@ -166,6 +182,11 @@ export function App() {
             <p class="threshold-note">
               The line on each bar marks the threshold, {Math.round(threshold * 100)}%. A label is flagged at or above it.
             </p>
+            {state.withoutSpans && (
+              <p class="threshold-note" data-testid="no-spans-note">
+                This text is too long to also score sentence by sentence, so no sentence is highlighted.
+              </p>
+            )}
             {result.spans && result.spans.length > 0 && (
               <>
                 <h3 class="section-title">Where it is</h3>

@@ -19,7 +19,8 @@ export interface TextResult {
   flagged: boolean;
   labels: Label[];
   tokens: number;
-  truncated: boolean;
+  /** Pieces the text was scored in: more than 1 when it was longer than the model takes. */
+  windows: number;
   spans?: Span[];
 }
 
@@ -34,7 +35,8 @@ export interface ModelInfo {
   id: string;
   dtype: string;
   offline: boolean;
-  limits: { max_texts: number; max_chars: number };
+  max_tokens: number;
+  limits: { max_texts: number; max_chars: number; max_request_tokens: number };
 }
 
 /** A failed request, with a message written for the person at the page. */
@@ -48,7 +50,14 @@ export class RequestFailed extends Error {
 }
 
 interface ErrorBody {
-  error?: { message?: string; details?: Array<{ field: string; message: string }> };
+  error?: { code?: string; message?: string; details?: Array<{ field: string; message: string }> };
+}
+
+/** The request would cost more model work than the service takes in one request. */
+export class OverBudget extends RequestFailed {
+  constructor() {
+    super('That text is too long to check at once. Please shorten it.', 413);
+  }
 }
 
 function friendlyMessage(status: number, body: ErrorBody, retryAfter: string | null): string {
@@ -76,6 +85,7 @@ async function readError(res: Response): Promise<RequestFailed> {
   } catch {
     // An error page from a proxy is not JSON; the status alone still gives a useful message.
   }
+  if (body.error?.code === 'over_budget') return new OverBudget();
   return new RequestFailed(friendlyMessage(res.status, body, res.headers.get('retry-after')), res.status);
 }
 
@@ -87,11 +97,11 @@ async function send(input: string, init?: RequestInit): Promise<Response> {
   }
 }
 
-export async function classify(text: string, threshold: number): Promise<ClassifyResponse> {
+export async function classify(text: string, threshold: number, spans = true): Promise<ClassifyResponse> {
   const res = await send('/api/v1/classify', {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ text, threshold, spans: true }),
+    body: JSON.stringify({ text, threshold, spans }),
   });
   if (!res.ok) throw await readError(res);
   return (await res.json()) as ClassifyResponse;

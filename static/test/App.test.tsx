@@ -18,11 +18,12 @@ function respond(answer: Answer): Response {
   });
 }
 
+const MODEL = { id: 'unitary/toxic-bert', dtype: 'q8', offline: false, max_tokens: 512, limits: { max_texts: 32, max_chars: 20000, max_request_tokens: 300 } };
 const scores = (toxic: number, insult: number) => ({ toxic, severe_toxic: 0.01, obscene: 0.2, threat: 0.01, insult, identity_hate: 0.02 });
 
 beforeEach(() => {
   requests.length = 0;
-  modelAnswer = { status: 200, body: { id: 'unitary/toxic-bert', dtype: 'q8', offline: false, limits: { max_texts: 32, max_chars: 20000 } } };
+  modelAnswer = { status: 200, body: MODEL };
   classifyAnswer = {
     status: 200,
     body: {
@@ -34,7 +35,7 @@ beforeEach(() => {
           flagged: true,
           labels: ['toxic', 'insult'],
           tokens: 9,
-          truncated: false,
+          windows: 1,
           spans: [
             { begin: 0, end: 16, scores: scores(0.02, 0.01) },
             { begin: 17, end: 33, scores: scores(0.98, 0.95) },
@@ -111,8 +112,32 @@ describe('the page', () => {
     expect(alert.textContent).toMatch(message);
   });
 
+  it('refuses a text surely over the service’s budget before sending it', async () => {
+    render(<App />);
+    await screen.findByText(/unitary\/toxic-bert \(q8\)/);
+    typeAndSubmit('word '.repeat(400));
+    expect(await screen.findByText(/too long to check at once/)).toBeTruthy();
+    expect(requests.filter((r) => r.url.includes('classify'))).toHaveLength(0);
+  });
+
+  it('checks a text without sentence highlights when only the sentences take it over budget', async () => {
+    const whole = classifyAnswer;
+    let calls = 0;
+    vi.stubGlobal('fetch', async (url: string, init?: RequestInit) => {
+      requests.push({ url, body: init?.body ? JSON.parse(String(init.body)) : undefined });
+      if (url.endsWith('/model')) return respond(modelAnswer);
+      const overBudget = { status: 413, body: { error: { code: 'over_budget', message: 'the request would cost 400 tokens', details: [] } } };
+      return respond(calls++ === 0 ? overBudget : whole);
+    });
+    render(<App />);
+    typeAndSubmit('Have a nice day. You are an idiot');
+    await screen.findByRole('heading', { name: 'Toxic' });
+    expect(requests.filter((r) => r.url.includes('classify')).map((r) => (r.body as { spans: boolean }).spans)).toEqual([true, false]);
+    expect(screen.getByTestId('no-spans-note').textContent).toMatch(/no sentence is highlighted/);
+  });
+
   it('shows a notice when the service uses the offline model', async () => {
-    modelAnswer = { status: 200, body: { id: 'unitary/toxic-bert', dtype: 'q8', offline: true, limits: { max_texts: 32, max_chars: 20000 } } };
+    modelAnswer = { status: 200, body: { ...MODEL, offline: true } };
     render(<App />);
     expect((await screen.findByTestId('offline-notice')).textContent).toContain('Offline model');
   });

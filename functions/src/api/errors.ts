@@ -16,7 +16,11 @@ export type ErrorCode =
   | 'invalid_utf8'
   | 'invalid_request'
   | 'payload_too_large'
+  | 'over_budget'
   | 'unsupported_media_type'
+  | 'rate_limited'
+  | 'timeout'
+  | 'client_closed_request'
   | 'not_found'
   | 'method_not_allowed'
   | 'not_ready'
@@ -24,7 +28,7 @@ export type ErrorCode =
   | 'internal_error';
 
 export class ApiError extends Error {
-  readonly status: 400 | 404 | 405 | 413 | 415 | 500 | 503;
+  readonly status: 400 | 404 | 405 | 413 | 415 | 429 | 499 | 500 | 503 | 504;
   readonly code: ErrorCode;
   readonly details: ErrorDetail[];
   /** Seconds a client should wait before retrying (sent as Retry-After). */
@@ -51,8 +55,8 @@ export function errorBody(code: ErrorCode, message: string, details: ErrorDetail
 
 export function errorResponse(error: ApiError, headers: Record<string, string> = {}): Response {
   const extra: Record<string, string> = { ...headers };
-  // A 413 is sent before the body is read; the connection cannot be reused after that.
-  if (error.status === 413) extra.Connection = 'close';
+  // A body over the size limit is refused before it is read; the connection cannot be reused.
+  if (error.code === 'payload_too_large') extra.Connection = 'close';
   if (error.retryAfterSeconds !== undefined) extra['Retry-After'] = String(error.retryAfterSeconds);
   return Response.json(errorBody(error.code, error.message, error.details), { status: error.status, headers: extra });
 }

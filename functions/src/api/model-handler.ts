@@ -9,7 +9,7 @@ import { requireModel } from './readiness.ts';
 
 export function modelHandler(lifecycle: Lifecycle) {
   return (c: Context): Response => {
-    const { info } = requireModel(lifecycle);
+    const { info, classifier } = requireModel(lifecycle);
     return c.json({
       id: info.id,
       dtype: info.dtype,
@@ -17,7 +17,7 @@ export function modelHandler(lifecycle: Lifecycle) {
       labels: info.labels,
       max_tokens: info.maxTokens,
       threshold_default: LIMITS.defaultThreshold,
-      limits: { max_texts: LIMITS.maxTexts, max_chars: LIMITS.maxChars },
+      limits: { max_texts: LIMITS.maxTexts, max_chars: LIMITS.maxChars, max_request_tokens: classifier.budget },
     });
   };
 }

@@ -69,17 +69,28 @@ export const openApiDocument = {
             content: { 'application/json': { schema: { $ref: '#/components/schemas/ClassifyResponse' } } },
           },
           '400': errorResponse('Bad JSON, bad UTF-8 or invalid fields'),
-          '413': errorResponse('Body too large'),
+          '413': errorResponse(
+            'payload_too_large: body over the size limit; over_budget: the request would cost more model work than ' +
+              'limits.max_request_tokens of GET /api/v1/model (the message gives the estimate and the budget)',
+          ),
           '415': errorResponse('Content-Type is not application/json'),
-          '429': errorResponse('Rate limited (by the proxy)'),
+          '429': errorResponse('rate_limited: too many requests from this client, or too much of its work queued; see Retry-After'),
           '503': errorResponse('Not ready or overloaded; see Retry-After'),
+          '504': errorResponse('timeout: the request could not be served before its deadline'),
         },
       },
     },
     '/api/v1/model': {
       get: {
         summary: 'The model being served',
-        responses: { '200': { description: 'Model id, dtype, labels, limits' }, '503': errorResponse('Not ready') },
+        responses: {
+          '200': {
+            description:
+              'Model id, dtype, labels, max_tokens, threshold_default, and limits: max_texts, max_chars, max_request_tokens ' +
+              '(the most model work one request may cost: tokens of every sequence it runs, sentences included)',
+          },
+          '503': errorResponse('Not ready'),
+        },
       },
     },
   },
@@ -100,7 +111,11 @@ export const openApiDocument = {
                 flagged: { type: 'boolean' },
                 labels: { type: 'array', items: { enum: [...LABELS] } },
                 tokens: { type: 'integer' },
-                truncated: { type: 'boolean' },
+                windows: {
+                  type: 'integer',
+                  minimum: 1,
+                  description: 'pieces the text was scored in: 1 when whole; more for a text longer than the model takes, cut at sentence boundaries (the scores are the maximum over them)',
+                },
                 spans: {
                   type: 'array',
                   description: 'Sentences with UTF-16 offsets into the text (present when spans is true)',

@@ -1,23 +1,23 @@
 /**
  * @module classifier
- * Classifies texts: tokenises each one, scores it (in overlapping windows when it is longer
- * than the model takes), applies the threshold, and optionally scores each sentence so callers
- * can see which sentences carry the score. Knows nothing about HTTP.
+ * Classifies texts: plans each one's model work (text-plan.ts) within the request's budget
+ * (cost.ts), has the scheduler run it, and turns the logits into per-label probabilities, the
+ * labels over the threshold and, optionally, each sentence's scores. Knows nothing about HTTP.
  */
 import { LABELS, toLabelScores, type Label, type LabelScores } from '../model/labels.ts';
-import type { Scorer } from './scorer.ts';
-import { splitSentences } from './sentences.ts';
-import { splitIntoWindows } from './windows.ts';
-
-export interface Tokenization {
-  maxTokens: number;
-  encode(text: string): number[];
-  wrap(contentIds: number[]): number[];
-}
+import type { Scheduler } from '../queue/scheduler.ts';
+import { checkBudget, planRequest } from './cost.ts';
+import type { TextPlan, Tokenization } from './text-plan.ts';
 
 export interface ClassifyOptions {
   threshold: number;
   spans: boolean;
+  /** Who is asking, for fair queueing. */
+  client: string;
+  /** `performance.now()` time after which unstarted work is dropped. */
+  deadline: number;
+  /** Aborted when the client goes away: its queued work is dropped. */
+  signal?: AbortSignal;
 }
 
 export interface SpanResult {
@@ -30,79 +30,78 @@ export interface TextResult {
   scores: LabelScores;
   flagged: boolean;
   labels: Label[];
-  /** Tokens the model sees for the whole text, special tokens included, before windowing. */
+  /** Tokens the model sees for the whole text, special tokens included, before cutting. */
   tokens: number;
-  /** True when the text was longer than the model takes and was scored in windows. */
-  truncated: boolean;
+  /** Pieces the text was scored in (1: whole; more: longer than the model takes). */
+  windows: number;
   spans?: SpanResult[];
 }
 
-/** Tokens shared by neighbouring windows of a long text (at most half a window). */
-const WINDOW_OVERLAP = 128;
-
-interface Piece {
-  windows: number[][];
-  tokens: number;
+export interface Classification {
+  results: TextResult[];
+  /** Model work of the request, in tokens. */
+  cost: number;
+  /** Seconds spent tokenising, waiting for the model, and in the model. */
+  timings: { tokenize: number; queue: number; inference: number };
 }
 
 export interface Classifier {
-  classify(texts: string[], options: ClassifyOptions): Promise<TextResult[]>;
+  /** Most model work (tokens of every sequence, special tokens included) one request may cost. */
+  readonly budget: number;
+  classify(texts: readonly string[], options: ClassifyOptions): Promise<Classification>;
+}
+
+const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
+
+/** Per-label maximum of the probabilities of `pieces`. */
+function maxScores(pieces: readonly number[], rows: readonly Float32Array[], offset: number): LabelScores {
+  const max = new Float64Array(LABELS.length);
+  for (const piece of pieces) {
+    const row = rows[offset + piece]!;
+    for (let l = 0; l < LABELS.length; l++) max[l] = Math.max(max[l]!, sigmoid(row[l]!));
+  }
+  return toLabelScores(max);
+}
+
+function toResult(plan: TextPlan, rows: readonly Float32Array[], offset: number, threshold: number): TextResult {
+  const scores = maxScores(plan.textPieces, rows, offset);
+  const labels = LABELS.filter((label) => scores[label] >= threshold);
+  const result: TextResult = { scores, flagged: labels.length > 0, labels, tokens: plan.tokens, windows: plan.textPieces.length };
+  if (plan.spans) {
+    result.spans = plan.spans.map(({ range, pieces }) => ({ ...range, scores: maxScores(pieces, rows, offset) }));
+  }
+  return result;
 }
 
 /**
  * @example
- * const classifier = createClassifier(model, createDirectScorer(model.forward));
- * const [result] = await classifier.classify(['you are an idiot'], { threshold: 0.5, spans: false });
+ * const classifier = createClassifier(model, scheduler, { budget: 10_240 });
+ * const { results } = await classifier.classify(['you are an idiot'], { threshold: 0.5, spans: false, client: 'me', deadline: performance.now() + 30_000 });
  */
-export function createClassifier(tokenization: Tokenization, scorer: Scorer): Classifier {
-  const windowSize = tokenization.maxTokens - 2;
-  const overlap = Math.min(WINDOW_OVERLAP, Math.floor(windowSize / 2));
-
-  function cut(text: string): Piece {
-    const ids = tokenization.encode(text);
-    const windows = splitIntoWindows(ids, { size: windowSize, overlap }).map(tokenization.wrap);
-    return { windows, tokens: ids.length + 2 };
-  }
-
-  /** Scores every piece in one scorer call (so they batch together) and takes the per-label max. */
-  async function scorePieces(pieces: Piece[]): Promise<LabelScores[]> {
-    const sequences = pieces.flatMap((p) => p.windows);
-    const probabilities = await scorer.score(sequences);
-    let next = 0;
-    return pieces.map((piece) => {
-      const max = new Float32Array(LABELS.length);
-      for (let w = 0; w < piece.windows.length; w++) {
-        const row = probabilities[next++]!;
-        for (let l = 0; l < LABELS.length; l++) max[l] = Math.max(max[l]!, row[l]!);
-      }
-      return toLabelScores(max);
-    });
-  }
-
+export function createClassifier(tokenization: Tokenization, scheduler: Scheduler, { budget }: { budget: number }): Classifier {
   return {
-    async classify(texts, { threshold, spans }) {
-      const whole = texts.map(cut);
-      const sentences = spans ? texts.map(splitSentences) : [];
-      const sentencePieces = sentences.flatMap((ranges, t) =>
-        ranges.map((r) => cut(texts[t]!.slice(r.begin, r.end))),
-      );
-      const scores = await scorePieces([...whole, ...sentencePieces]);
-      let nextSentence = whole.length;
-      return whole.map((piece, t) => {
-        const textScores = scores[t]!;
-        const labels = LABELS.filter((label) => textScores[label] >= threshold);
-        const result: TextResult = {
-          scores: textScores,
-          flagged: labels.length > 0,
-          labels,
-          tokens: piece.tokens,
-          truncated: piece.windows.length > 1,
-        };
-        if (spans) {
-          result.spans = sentences[t]!.map((range) => ({ ...range, scores: scores[nextSentence++]! }));
-        }
+    budget,
+    async classify(texts, options) {
+      const began = performance.now();
+      // Refusals come before the tokenizer: a request surely over budget, or one the scheduler
+      // could not take even at its least cost, costs the replica almost nothing.
+      const atLeast = checkBudget(texts, tokenization.maxTokens, budget);
+      scheduler.admit(options.client, atLeast.flat());
+      const { plans, cost } = planRequest(texts, options.spans, tokenization, budget, atLeast);
+      const tokenize = (performance.now() - began) / 1000;
+      const { rows, queueSeconds, inferenceSeconds } = await scheduler.submit({
+        client: options.client,
+        sequences: plans.flatMap((p) => p.sequences),
+        deadline: options.deadline,
+        signal: options.signal,
+      });
+      let offset = 0;
+      const results = plans.map((plan) => {
+        const result = toResult(plan, rows, offset, options.threshold);
+        offset += plan.sequences.length;
         return result;
       });
+      return { results, cost, timings: { tokenize, queue: queueSeconds, inference: inferenceSeconds } };
     },
   };
 }

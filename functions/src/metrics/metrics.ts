@@ -5,12 +5,20 @@
  * codes, label names, error types; never text, raw paths or ids.
  */
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry, Summary } from 'prom-client';
-import type { BatcherObserver } from '../classify/batcher.ts';
-import { LABELS, type Label } from '../model/labels.ts';
+import type { Classification, TextResult } from '../classify/classifier.ts';
+import { LABELS } from '../model/labels.ts';
+import type { DropReason, SchedulerObserver } from '../queue/scheduler.ts';
 
 /** 1 ms to 10 s, roughly ×2 apart: tweets take milliseconds, 32 long texts take seconds. */
 export const DURATION_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 const BATCH_SIZE_BUCKETS = [1, 2, 4, 8, 16, 32, 64];
+/** A tweet is tens of tokens; the default budget per request is 10,240. */
+const COST_BUCKETS = [16, 64, 256, 1024, 4096, 16384];
+
+/** Why a request was refused without being scored. */
+export type ShedReason = 'over_budget' | 'client_busy' | 'overloaded' | 'deadline';
+const SHED_REASONS: ShedReason[] = ['over_budget', 'client_busy', 'overloaded', 'deadline'];
+const DROP_REASONS: DropReason[] = ['client_gone', 'deadline'];
 
 export interface Metrics {
   registry: Registry;
@@ -25,14 +33,19 @@ export interface Metrics {
   batchSize: Histogram;
   batchTokens: Histogram;
   queueWait: Histogram;
+  requestTokenization: Histogram;
+  requestQueue: Histogram;
+  requestInference: Histogram;
+  requestCost: Histogram;
   textsClassified: Counter;
   textsFlagged: Counter<'label'>;
-  shed: Counter;
+  shed: Counter<'reason'>;
+  dropped: Counter<'reason'>;
   idleCollections: Counter;
-  /** Feeds the batcher's reports into the queue and inference metrics. */
-  batcherObserver: BatcherObserver;
-  /** Counts one classified text and each label it was flagged for. */
-  recordFlags(labels: readonly Label[]): void;
+  /** Feeds the scheduler's reports into the queue and inference metrics. */
+  schedulerObserver: SchedulerObserver;
+  /** Counts a served request: its texts and their flags, its cost, and its phases. */
+  recordClassification(results: readonly TextResult[], cost: number, timings: Classification['timings']): void;
 }
 
 /**
@@ -102,6 +115,30 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Metri
       buckets: DURATION_BUCKETS,
       registers,
     }),
+    requestTokenization: new Histogram({
+      name: 'toxicity_request_tokenization_seconds',
+      help: 'Time a classify request spent tokenising and planning its model work.',
+      buckets: DURATION_BUCKETS,
+      registers,
+    }),
+    requestQueue: new Histogram({
+      name: 'toxicity_request_queue_seconds',
+      help: 'Time from a classify request joining the queue to its first forward pass.',
+      buckets: DURATION_BUCKETS,
+      registers,
+    }),
+    requestInference: new Histogram({
+      name: 'toxicity_request_inference_seconds',
+      help: 'Forward passes that held a classify request\'s sequences, in sum.',
+      buckets: DURATION_BUCKETS,
+      registers,
+    }),
+    requestCost: new Histogram({
+      name: 'toxicity_request_cost_tokens',
+      help: 'Model work of a classify request: tokens of every sequence it ran, special tokens included.',
+      buckets: COST_BUCKETS,
+      registers,
+    }),
     textsClassified: new Counter({ name: 'toxicity_texts_classified_total', help: 'Texts classified.', registers }),
     textsFlagged: new Counter({
       name: 'toxicity_texts_flagged_total',
@@ -111,7 +148,16 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Metri
     }),
     shed: new Counter({
       name: 'toxicity_requests_shed_total',
-      help: 'Requests refused with 503 because the queue was full.',
+      help:
+        'Requests refused unscored, by reason: over_budget (413), client_busy (429: the client has too much queued), ' +
+        'overloaded (503), deadline (504).',
+      labelNames: ['reason'] as const,
+      registers,
+    }),
+    dropped: new Counter({
+      name: 'toxicity_dropped_sequences_total',
+      help: 'Queued sequences dropped unscored: client_gone (the client disconnected) or deadline.',
+      labelNames: ['reason'] as const,
       registers,
     }),
     idleCollections: new Counter({
@@ -121,10 +167,12 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Metri
     }),
   };
   for (const label of LABELS) metrics.textsFlagged.inc({ label }, 0);
+  for (const reason of SHED_REASONS) metrics.shed.inc({ reason }, 0);
+  for (const reason of DROP_REASONS) metrics.dropped.inc({ reason }, 0);
 
   return {
     ...metrics,
-    batcherObserver: {
+    schedulerObserver: {
       queueDepth: (sequences) => metrics.queueDepth.set(sequences),
       batch: ({ size, tokens, inferenceSeconds, queueWaitSeconds }) => {
         metrics.batchSize.observe(size);
@@ -132,10 +180,15 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Metri
         metrics.inferenceDuration.observe(inferenceSeconds);
         for (const wait of queueWaitSeconds) metrics.queueWait.observe(wait);
       },
+      dropped: (reason, sequences) => metrics.dropped.inc({ reason }, sequences),
     },
-    recordFlags(labels) {
-      metrics.textsClassified.inc();
-      for (const label of labels) metrics.textsFlagged.inc({ label });
+    recordClassification(results, cost, timings) {
+      metrics.textsClassified.inc(results.length);
+      for (const result of results) for (const label of result.labels) metrics.textsFlagged.inc({ label });
+      metrics.requestCost.observe(cost);
+      metrics.requestTokenization.observe(timings.tokenize);
+      metrics.requestQueue.observe(timings.queue);
+      metrics.requestInference.observe(timings.inference);
     },
   };
 }

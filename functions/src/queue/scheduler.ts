@@ -1,0 +1,428 @@
+/**
+ * @module scheduler
+ * The replica's queue between requests and the model. It knows token sequences, clients and
+ * time, not HTTP and not what the model computes.
+ *
+ * - **Fair.** Work is queued per client (the address nginx passes, or a key's name) and, within
+ *   a client, per request. The next batch is led by the client that has had least model time
+ *   so far (start-time fair queueing), and within it by the request that has had least, so an
+ *   expensive request is served in parts with other clients' short requests between them, a
+ *   stream of short requests cannot starve a long one, and a client that sends more than its
+ *   share waits for its own backlog, not everyone else.
+ * - **Batches chosen by measurement.** A batch is a run of similar lengths around the leading
+ *   sequence; among the runs that respect the latency bound and the length ratio, the one
+ *   predicted to score the most tokens per second (batch-cost-model.ts) is chosen. Now and then
+ *   another size is tried, so the model keeps learning what this CPU does best.
+ * - **Honest admission.** A request is refused (503, or 429 when its own client's backlog is the
+ *   reason) only if its first part would wait longer than `maxQueueDelaySeconds`, or it could not
+ *   finish before its deadline: never for its own size alone. Estimates are in the seconds the
+ *   cost model learns.
+ * - **Nobody waits, nothing runs.** Work whose client has gone, or whose deadline has passed, leaves
+ *   the queue.
+ */
+import type { BatchCostModel } from './batch-cost-model.ts';
+
+export interface SchedulerOptions {
+  /** Most sequences in one forward pass. */
+  maxBatchSize: number;
+  /** Longest forward pass worth making others wait for (one sequence alone may take longer). */
+  maxBatchSeconds: number;
+  /** Longest / shortest sequence in one batch. */
+  maxLengthRatio: number;
+  /** Refuse a request whose first part would start later than this. */
+  maxQueueDelaySeconds: number;
+  /** One batch in this many tries a size other than the predicted best (0: never). */
+  exploreEvery: number;
+}
+
+export const DEFAULT_SCHEDULER: SchedulerOptions = {
+  maxBatchSize: 32,
+  maxBatchSeconds: 0.25,
+  maxLengthRatio: 1.5,
+  maxQueueDelaySeconds: 0.5,
+  exploreEvery: 20,
+};
+
+export interface ForwardResult {
+  /** One row per sequence, in order. */
+  logits: Float32Array[];
+  seconds: number;
+}
+
+export type Forward = (sequences: readonly (readonly number[])[]) => Promise<ForwardResult>;
+
+export interface WorkRequest {
+  /** Who is asking: the unit of fairness. */
+  client: string;
+  sequences: readonly (readonly number[])[];
+  /** `performance.now()` time by which unstarted work is dropped. */
+  deadline: number;
+  /** Aborted when the client goes away. */
+  signal?: AbortSignal;
+}
+
+export interface WorkResult {
+  /** One row per sequence, in request order. */
+  rows: Float32Array[];
+  /** From arrival to the first forward pass that held one of its sequences. */
+  queueSeconds: number;
+  /** Forward passes that held its sequences, in sum. */
+  inferenceSeconds: number;
+}
+
+export type DropReason = 'client_gone' | 'deadline';
+
+/** What the scheduler reports, for metrics. */
+export interface SchedulerObserver {
+  queueDepth(sequences: number): void;
+  batch(info: { size: number; tokens: number; width: number; inferenceSeconds: number; queueWaitSeconds: number[] }): void;
+  dropped(reason: DropReason, sequences: number): void;
+}
+
+/** The replica is full: every client would wait too long. */
+export class OverloadedError extends Error {
+  readonly retryAfterSeconds: number;
+
+  constructor(retryAfterSeconds: number) {
+    super('the replica is overloaded');
+    this.name = 'OverloadedError';
+    this.retryAfterSeconds = retryAfterSeconds;
+  }
+}
+
+/** This client's own queued work is what makes it wait too long. */
+export class ClientBusyError extends Error {
+  readonly retryAfterSeconds: number;
+  /** Predicted seconds of this client's work already queued. */
+  readonly queuedSeconds: number;
+
+  constructor(retryAfterSeconds: number, queuedSeconds: number) {
+    super('this client has too much work queued');
+    this.name = 'ClientBusyError';
+    this.retryAfterSeconds = retryAfterSeconds;
+    this.queuedSeconds = queuedSeconds;
+  }
+}
+
+/** The deadline passed before all of the request's work could start. */
+export class DeadlineError extends Error {
+  constructor() {
+    super('the request could not be served before its deadline');
+    this.name = 'DeadlineError';
+  }
+}
+
+/** The client went away; nobody will read the answer. */
+export class ClientGoneError extends Error {
+  constructor() {
+    super('the client went away');
+    this.name = 'ClientGoneError';
+  }
+}
+
+interface Sequence {
+  job: Job;
+  index: number;
+  ids: readonly number[];
+  /** Predicted seconds, as counted in the queue totals. */
+  cost: number;
+  /** Arrival order, to keep equal lengths first come, first served. */
+  order: number;
+}
+
+interface Job {
+  client: Client;
+  pending: Sequence[];
+  rows: Float32Array[];
+  remaining: number;
+  vtime: number;
+  enqueuedAt: number;
+  firstStart: number | undefined;
+  inferenceSeconds: number;
+  done: boolean;
+  resolve(result: WorkResult): void;
+  reject(error: Error): void;
+  cleanup(): void;
+}
+
+interface Client {
+  id: string;
+  jobs: Job[];
+  vtime: number;
+  queuedSeconds: number;
+}
+
+export interface Scheduler {
+  /**
+   * Throws OverloadedError or ClientBusyError if `client` could not have sequences of these
+   * lengths admitted now: a cheap early refusal, before the request is tokenised.
+   */
+  admit(client: string, lengths: readonly number[]): void;
+  submit(work: WorkRequest): Promise<WorkResult>;
+  /** Sequences waiting to run. */
+  readonly depth: number;
+  /** Predicted seconds of queued work. */
+  readonly queuedSeconds: number;
+}
+
+/**
+ * @example
+ * const scheduler = createScheduler(model.forward, createBatchCostModel());
+ * const { rows } = await scheduler.submit({ client: '203.0.113.9', sequences, deadline: performance.now() + 30_000 });
+ */
+export function createScheduler(
+  forward: Forward,
+  costModel: BatchCostModel,
+  options: Partial<SchedulerOptions> = {},
+  observer?: SchedulerObserver,
+): Scheduler {
+  const o: SchedulerOptions = { ...DEFAULT_SCHEDULER, ...options };
+  const clients = new Map<string, Client>();
+  let depth = 0;
+  let queuedSeconds = 0;
+  /** Virtual time of the last batch's leader: where a newly active client starts. */
+  let virtualClock = 0;
+  let arrivals = 0;
+  let batches = 0;
+  /** Predicted end of the forward pass in progress, or 0 when none runs. */
+  let runningUntil = 0;
+  /** Actual / predicted-alone seconds of recent batches: what batching saves per sequence. */
+  let batchingFactor = 1;
+
+  const now = () => performance.now();
+  const sequenceCost = (length: number) => batchingFactor * costModel.seconds(1, length);
+
+  function removeFromQueue(sequence: Sequence): void {
+    depth--;
+    queuedSeconds -= sequence.cost;
+    sequence.job.client.queuedSeconds -= sequence.cost;
+  }
+
+  function retire(job: Job): void {
+    const jobs = job.client.jobs;
+    const at = jobs.indexOf(job);
+    if (at >= 0) jobs.splice(at, 1);
+    if (jobs.length === 0 && clients.get(job.client.id) === job.client) clients.delete(job.client.id);
+  }
+
+  function finish(job: Job, error?: Error): void {
+    if (job.done) return;
+    job.done = true;
+    job.cleanup();
+    if (error) {
+      job.reject(error);
+      return;
+    }
+    const first = job.firstStart ?? now();
+    job.resolve({ rows: job.rows, queueSeconds: (first - job.enqueuedAt) / 1000, inferenceSeconds: job.inferenceSeconds });
+  }
+
+  /** Takes a job's unstarted work out of the queue and answers it with `error`. */
+  function drop(job: Job, error: Error, reason?: DropReason): void {
+    if (job.done) return;
+    const count = job.pending.length;
+    for (const sequence of job.pending) removeFromQueue(sequence);
+    job.pending = [];
+    retire(job);
+    if (count > 0) {
+      if (reason) observer?.dropped(reason, count);
+      observer?.queueDepth(depth);
+    }
+    finish(job, error);
+  }
+
+  /** The client with least virtual time, then its request with least. */
+  function leader(): Sequence | undefined {
+    let client: Client | undefined;
+    for (const c of clients.values()) if (!client || c.vtime < client.vtime) client = c;
+    if (!client) return undefined;
+    let job: Job | undefined;
+    for (const j of client.jobs) if (!job || j.vtime < job.vtime) job = j;
+    return job?.pending[0];
+  }
+
+  /**
+   * The run of similar lengths around the leader predicted to score most tokens per second,
+   * within the latency bound and the length ratio.
+   */
+  function chooseBatch(head: Sequence): Sequence[] {
+    const all: Sequence[] = [];
+    for (const client of clients.values()) for (const job of client.jobs) all.push(...job.pending);
+    all.sort((a, b) => a.ids.length - b.ids.length || a.order - b.order);
+    const h = all.indexOf(head);
+    const prefix = [0];
+    for (const s of all) prefix.push(prefix.at(-1)! + s.ids.length);
+
+    // best[size]: the best run of each size that contains the leader.
+    const best = new Map<number, { lo: number; hi: number; rate: number }>();
+    for (let lo = h; lo >= 0 && h - lo < o.maxBatchSize; lo--) {
+      const shortest = Math.max(1, all[lo]!.ids.length);
+      for (let hi = h; hi < all.length && hi - lo < o.maxBatchSize; hi++) {
+        const size = hi - lo + 1;
+        const width = all[hi]!.ids.length;
+        if (size > 1 && width / shortest > o.maxLengthRatio) break;
+        const seconds = costModel.seconds(size, width);
+        if (size > 1 && seconds > o.maxBatchSeconds) break;
+        const rate = (prefix[hi + 1]! - prefix[lo]!) / seconds;
+        const current = best.get(size);
+        if (!current || rate > current.rate) best.set(size, { lo, hi, rate });
+      }
+    }
+    const sizes = [...best.keys()].sort((a, b) => a - b);
+    let pick = [...best.values()].reduce((a, b) => (b.rate > a.rate ? b : a));
+    batches++;
+    if (o.exploreEvery > 0 && sizes.length > 1 && batches % o.exploreEvery === 0) {
+      pick = best.get(sizes[(batches / o.exploreEvery) % sizes.length]!)!;
+    }
+    return all.slice(pick.lo, pick.hi + 1);
+  }
+
+  function pump(): void {
+    if (runningUntil !== 0) return;
+    const head = leader();
+    if (!head) return;
+    const batch = chooseBatch(head);
+    const width = Math.max(...batch.map((s) => s.ids.length));
+    const predicted = costModel.seconds(batch.length, width);
+    const started = now();
+    runningUntil = started + predicted * 1000;
+    virtualClock = head.job.client.vtime;
+
+    const share = predicted / batch.length;
+    const jobs = new Set<Job>();
+    for (const sequence of batch) {
+      const job = sequence.job;
+      job.pending.splice(job.pending.indexOf(sequence), 1);
+      removeFromQueue(sequence);
+      job.vtime += share;
+      job.client.vtime += share;
+      job.firstStart ??= started;
+      jobs.add(job);
+    }
+    for (const job of jobs) if (job.pending.length === 0) retire(job);
+    observer?.queueDepth(depth);
+
+    forward(batch.map((s) => s.ids)).then(
+      ({ logits, seconds }) => {
+        runningUntil = 0;
+        costModel.learn(batch.length, width, seconds);
+        const alone = batch.reduce((sum, s) => sum + costModel.seconds(1, s.ids.length), 0);
+        batchingFactor = 0.9 * batchingFactor + 0.1 * Math.min(1, seconds / alone);
+        // The next batch goes to the worker before answers are written, so it never idles.
+        pump();
+        observer?.batch({
+          size: batch.length,
+          tokens: prefixTokens(batch),
+          width,
+          inferenceSeconds: seconds,
+          queueWaitSeconds: batch.map((s) => (started - s.job.enqueuedAt) / 1000),
+        });
+        for (const job of jobs) job.inferenceSeconds += seconds;
+        batch.forEach((sequence, i) => {
+          const job = sequence.job;
+          if (job.done) return;
+          job.rows[sequence.index] = logits[i]!;
+          if (--job.remaining === 0) finish(job);
+        });
+      },
+      (error: unknown) => {
+        runningUntil = 0;
+        pump();
+        for (const job of jobs) drop(job, error instanceof Error ? error : new Error(String(error)));
+      },
+    );
+  }
+
+  const prefixTokens = (batch: readonly Sequence[]) => batch.reduce((sum, s) => sum + s.ids.length, 0);
+
+  /** Seconds until the first part of `cost` new work from `client` would start, and until it would end. */
+  function waits(client: Client | undefined, firstCost: number, cost: number): { start: number; finish: number; own: number } {
+    const running = runningUntil === 0 ? 0 : Math.max(0, (runningUntil - now()) / 1000);
+    const own = client?.queuedSeconds ?? 0;
+    let beforeStart = 0;
+    let beforeFinish = 0;
+    for (const other of clients.values()) {
+      if (other === client) continue;
+      beforeStart += Math.min(other.queuedSeconds, own + firstCost);
+      beforeFinish += Math.min(other.queuedSeconds, own + cost);
+    }
+    return { start: running + own + beforeStart, finish: running + own + cost + beforeFinish, own };
+  }
+
+  /**
+   * Throws unless work of these predicted `costs` (seconds per sequence) from `client` can
+   * start within the queue-delay bound and finish by `deadline`.
+   */
+  function admit(client: Client | undefined, costs: readonly number[], deadline: number): void {
+    // An idle replica takes any request, so none is unservable.
+    if (runningUntil === 0 && depth === 0) return;
+    const cost = costs.reduce((a, b) => a + b, 0);
+    const { start, finish, own } = waits(client, costs[0] ?? 0, cost);
+    if (start > o.maxQueueDelaySeconds) {
+      if (own > 0 && start - own <= o.maxQueueDelaySeconds) throw new ClientBusyError(Math.max(1, Math.ceil(own)), own);
+      throw new OverloadedError(Math.max(1, Math.ceil(start)));
+    }
+    if (finish * 1000 > deadline - now()) throw new OverloadedError(Math.max(1, Math.ceil(finish)));
+  }
+
+  return {
+    get depth() {
+      return depth;
+    },
+    get queuedSeconds() {
+      return queuedSeconds;
+    },
+    admit(client, lengths) {
+      admit(clients.get(client), lengths.map(sequenceCost), Infinity);
+    },
+    submit(work) {
+      if (work.signal?.aborted) return Promise.reject(new ClientGoneError());
+      if (work.sequences.length === 0) return Promise.resolve({ rows: [], queueSeconds: 0, inferenceSeconds: 0 });
+      const existing = clients.get(work.client);
+      const costs = work.sequences.map((s) => sequenceCost(s.length));
+      const cost = costs.reduce((a, b) => a + b, 0);
+      try {
+        admit(existing, costs, work.deadline);
+      } catch (error) {
+        return Promise.reject(error);
+      }
+
+      const client: Client = existing ?? { id: work.client, jobs: [], vtime: virtualClock, queuedSeconds: 0 };
+      if (!existing) clients.set(client.id, client);
+      return new Promise<WorkResult>((resolve, reject) => {
+        const job: Job = {
+          client,
+          pending: [],
+          rows: new Array(work.sequences.length),
+          remaining: work.sequences.length,
+          vtime: client.jobs.reduce((least, j) => Math.min(least, j.vtime), client.vtime),
+          enqueuedAt: now(),
+          firstStart: undefined,
+          inferenceSeconds: 0,
+          done: false,
+          resolve,
+          reject,
+          cleanup: () => {},
+        };
+        job.pending = work.sequences.map((ids, index) => ({ job, index, ids, cost: costs[index]!, order: arrivals++ }));
+        client.jobs.push(job);
+        depth += job.pending.length;
+        queuedSeconds += cost;
+        client.queuedSeconds += cost;
+
+        const onAbort = () => drop(job, new ClientGoneError(), 'client_gone');
+        work.signal?.addEventListener('abort', onAbort, { once: true });
+        // Work already in the model is let finish; only unstarted work is dropped.
+        const timer = Number.isFinite(work.deadline)
+          ? setTimeout(() => job.pending.length > 0 && drop(job, new DeadlineError(), 'deadline'), Math.max(0, work.deadline - now()))
+          : undefined;
+        job.cleanup = () => {
+          clearTimeout(timer);
+          work.signal?.removeEventListener('abort', onAbort);
+        };
+        observer?.queueDepth(depth);
+        pump();
+      });
+    },
+  };
+}
