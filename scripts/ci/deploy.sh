@@ -5,7 +5,7 @@
 #     bind-mounts configuration from beside it, and the build's workspace is wiped afterwards;
 #  2. pulls the release's functions and proxy images from $REGISTRY;
 #  3. starts whatever is not running (on the first deploy: the whole stack), leaving the rest;
-#  4. replaces the function replicas with scripts/rolling-redeploy.sh (IMAGE_TAG = the version);
+#  4. replaces the function replicas with deploy/compose/rolling-redeploy.sh (IMAGE_TAG = the version);
 #  5. recreates the proxy if its image changed (nginx restarts: about a second without service).
 #
 # Environment: DEPLOY_DIR, REGISTRY, IMAGE_NAMESPACE (toxicity-monitor), REGISTRY_USERNAME and
@@ -30,6 +30,6 @@ registry_login
 cd "$DEPLOY_DIR"
 compose pull functions proxy
 compose up -d --no-recreate
-scripts/rolling-redeploy.sh
+deploy/compose/rolling-redeploy.sh
 compose up -d --no-deps proxy
 echo "deploy: $COMPOSE_PROJECT_NAME runs $IMAGE_PREFIX/*:$version"

@@ -94,7 +94,7 @@ describe('rolling redeploy', () => {
       }
     })();
     try {
-      await promisify(execFile)(path.join(REPO_ROOT, 'scripts/rolling-redeploy.sh'), [], {
+      await promisify(execFile)(path.join(REPO_ROOT, 'deploy/compose/rolling-redeploy.sh'), [], {
         cwd: REPO_ROOT,
         env: { ...process.env, ...COMPOSE_ENV },
         timeout: 600_000,

@@ -163,7 +163,7 @@ exit "\${ROLLING_STATUS:-0}"
     env({ ...REGISTRY_ENV, GRAFANA_ADMIN_PASSWORD: 'grafana-secret', DEPLOY_DIR: path.join(dir, 'deployed'), COMPOSE_PROJECT_NAME: 'toxicity-monitor', ...extra });
 
   it('exports the release to DEPLOY_DIR, pulls, starts what is missing, rolls the replicas, then the proxy', () => {
-    const repo = workspace('1.2.3', { 'compose.yaml': 'services: {}\n', 'scripts/rolling-redeploy.sh': ROLLING_STUB });
+    const repo = workspace('1.2.3', { 'compose.yaml': 'services: {}\n', 'deploy/compose/rolling-redeploy.sh': ROLLING_STUB });
     const deployed = path.join(dir, 'deployed');
     const result = runScript('scripts/ci/deploy.sh', { cwd: repo.path, env: deployEnv() });
     expect(result.status, result.stderr).toBe(0);
@@ -183,7 +183,7 @@ exit "\${ROLLING_STATUS:-0}"
   });
 
   it('leaves the proxy alone when the rolling redeploy fails', () => {
-    const repo = workspace('1.2.3', { 'compose.yaml': 'services: {}\n', 'scripts/rolling-redeploy.sh': ROLLING_STUB });
+    const repo = workspace('1.2.3', { 'compose.yaml': 'services: {}\n', 'deploy/compose/rolling-redeploy.sh': ROLLING_STUB });
     const result = runScript('scripts/ci/deploy.sh', { cwd: repo.path, env: deployEnv({ ROLLING_STATUS: '3' }) });
     expect(result.status).toBe(3);
     expect(argvs().at(-1)).toMatch(/^rolling-redeploy /);

@@ -1,8 +1,8 @@
 # shellcheck shell=bash
-# Sourced by the CI stage scripts: `compose` from scripts/compose.sh (Docker Compose v2 when the
+# Sourced by the CI stage scripts: `compose` from deploy/compose/compose.sh (Docker Compose v2 when the
 # Docker CLI has it, else docker-compose 1.29), and what CI stages add to it.
-# shellcheck source=scripts/compose.sh
-source "$(dirname "${BASH_SOURCE[0]}")/../../compose.sh"
+# shellcheck source=deploy/compose/compose.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../../../deploy/compose/compose.sh"
 
 # compose.yaml refuses to interpolate without GRAFANA_ADMIN_PASSWORD (it has no default), even
 # for commands that never start Grafana. Stages that build or test without Grafana call this;

@@ -8,8 +8,8 @@
 # Environment: COMPOSE_PROJECT_NAME, IMAGE_TAG (as compose.yaml uses them), REPLICAS (default:
 # as many as run now), HEALTH_TIMEOUT seconds (default 120), STOP_TIMEOUT seconds (default 10).
 set -euo pipefail
-cd "$(dirname "$0")/.."
-source scripts/compose.sh
+cd "$(dirname "$0")/../.."
+source deploy/compose/compose.sh
 
 say() { printf 'rolling-redeploy: %s\n' "$*" >&2; }
 
