@@ -3,7 +3,7 @@
  * ONNX Runtime, in one process started the way `npm start` starts it.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startFunction, type FunctionProcess } from '../../test/support/function-process.ts';
+import { startFunction, type FunctionProcess } from '../../tools/stack/function-process.ts';
 
 let fn: FunctionProcess;
 const MAX_BODY_BYTES = 1024 * 1024;

@@ -6,7 +6,7 @@
 import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { REPO_ROOT } from '../../stack/stack.ts';
+import { REPO_ROOT } from '../../tools/lib/repo.ts';
 
 const run = promisify(execFile);
 

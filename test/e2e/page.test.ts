@@ -6,8 +6,8 @@ import { AxeBuilder } from '@axe-core/playwright';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { REPO_ROOT } from '../../stack/stack.ts';
-import { launchChromium } from '../support/stack.ts';
+import { REPO_ROOT } from '../../tools/lib/repo.ts';
+import { launchChromium } from '../../tools/stack/test-stack.ts';
 import { openTarget, type Target } from '../support/target.ts';
 
 let stack: Target;

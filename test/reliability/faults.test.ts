@@ -11,10 +11,10 @@
 import { readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { quantile, steadyLoad, type LoadSample } from '../../reliability/steady-load.ts';
-import { alerts, instantQuery } from '../../scripts/observability/prometheus-api.ts';
-import type { Replica, Stack } from '../../stack/stack.ts';
-import { waitForOk } from '../../stack/wait.ts';
+import { waitForOk } from '../../tools/lib/wait.ts';
+import { alerts, instantQuery } from '../../tools/observability/prometheus-api.ts';
+import { quantile, steadyLoad, type LoadSample } from '../../tools/reliability/steady-load.ts';
+import type { Replica, Stack } from '../../tools/stack/stack.ts';
 import { writeFastRules } from '../observability/fast-rules.ts';
 import { loadTweets, sleep, startReliabilityStack, waitFor, type AccessLine } from './reliability-stack.ts';
 
