@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { measureScoreStability } from '../../tools/bench/score-stability.ts';
-import { loadCorpus } from '../../tools/load/corpus.ts';
+import { loadCorpus } from '../../tools/lib/corpus.ts';
 import { OFFLINE_MODEL_DIR } from '../../tools/stack/function-process.ts';
 
 const BOUND = 1e-3;

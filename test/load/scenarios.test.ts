@@ -7,10 +7,10 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { buildCorpus, loadCorpus, requestBody } from '../../tools/lib/corpus.ts';
 import { arrivals } from '../../tools/load/arrivals.ts';
-import { buildCorpus, loadCorpus, requestBody, STRESS_DIR } from '../../tools/load/corpus.ts';
 import type { LoadResult, Sample } from '../../tools/load/load.ts';
-import { PLAN, SCENARIO_NAMES, type Scenario } from '../../tools/load/scenarios.ts';
+import { LOAD_DIR, PLAN, SCENARIO_NAMES, type Scenario } from '../../tools/load/scenarios.ts';
 import { rampSteps, saturationRps } from '../../tools/load/summary.ts';
 
 const k6 = vi.hoisted(() => ({
@@ -52,7 +52,7 @@ interface K6Module {
   handleSummary(data: unknown): Record<string, string>;
 }
 
-const K6_SCRIPT = path.join(STRESS_DIR, 'k6.js');
+const K6_SCRIPT = path.join(LOAD_DIR, 'k6.js');
 const BASE_URL = 'http://proxy:8080';
 
 /** Loads k6.js afresh as k6 would with `-e SCENARIO=name`. */
@@ -60,7 +60,7 @@ async function loadK6(name: string): Promise<K6Module> {
   vi.resetModules();
   Object.assign(globalThis, {
     __ENV: { SCENARIO: name, BASE_URL: `${BASE_URL}/`, REPORT_DIR: '/reports' },
-    open: (file: string) => readFileSync(path.resolve(STRESS_DIR, file), 'utf8'),
+    open: (file: string) => readFileSync(path.resolve(LOAD_DIR, file), 'utf8'),
   });
   // Through a variable: the script has no type declarations, and needs none beyond K6Module.
   const script = K6_SCRIPT;
@@ -98,8 +98,8 @@ describe('stress scenarios', () => {
   });
 
   it('scenarios.json and corpus.json are current (npm run stress:export rewrites them)', () => {
-    expect(JSON.parse(readFileSync(path.join(STRESS_DIR, 'scenarios.json'), 'utf8'))).toEqual(PLAN);
-    expect(JSON.parse(readFileSync(path.join(STRESS_DIR, PLAN.corpus.file), 'utf8'))).toEqual(buildCorpus());
+    expect(JSON.parse(readFileSync(path.join(LOAD_DIR, 'scenarios.json'), 'utf8'))).toEqual(PLAN);
+    expect(JSON.parse(readFileSync(path.join(LOAD_DIR, PLAN.corpus.file), 'utf8'))).toEqual(buildCorpus());
   });
 
   it('defines seed, ramp and a smoke run of at most 60 s', () => {

@@ -4,7 +4,7 @@
  * under the proxy's default per-client rate limit, with no errors and the rate kept.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadCorpus } from '../../tools/load/corpus.ts';
+import { loadCorpus } from '../../tools/lib/corpus.ts';
 import { runScenario } from '../../tools/load/drive.ts';
 import { durationSeconds, PLAN } from '../../tools/load/scenarios.ts';
 import { OFFLINE_MODEL_DIR } from '../../tools/stack/function-process.ts';

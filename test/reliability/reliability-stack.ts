@@ -7,7 +7,6 @@
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { firstTweets } from '../../tools/lib/corpus.ts';
-import { REPO_ROOT } from '../../tools/lib/repo.ts';
 import type { Stack, StackOptions } from '../../tools/stack/stack.ts';
 import { startTestStack } from '../../tools/stack/test-stack.ts';
 
@@ -28,7 +27,7 @@ export function startReliabilityStack(name: string, options: Partial<StackOption
 
 /** Tweets of the Davidson dev split, as a steady load sends them. */
 export function loadTweets(count = 200): string[] {
-  return firstTweets(path.join(REPO_ROOT, 'data/davidson-tweets/dev.csv'), count);
+  return firstTweets(count);
 }
 
 export interface AccessLine {

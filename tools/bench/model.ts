@@ -18,7 +18,6 @@ import { checkTargets, formatTable, type Figures, type Result } from './report.t
 import { measureServerStart, type StartSample } from './server-start.ts';
 import { median, round } from './stats.ts';
 
-const CORPUS = path.join(REPO_ROOT, 'data/davidson-tweets/dev.csv');
 const MODEL_ID = 'unitary/toxic-bert';
 const DTYPES: readonly ModelDtype[] = ['q8', 'fp32'];
 /** Sized so the whole run stays under about 4 minutes on 2 cores, fp32 included. */
@@ -97,7 +96,7 @@ function figures(starts: readonly StartSample[], failedStarts: number, run: Dtyp
 async function main(): Promise<void> {
   const { modelDir, json } = parseArgs(process.argv.slice(2));
   checkModelDir(modelDir);
-  const texts = firstTweets(CORPUS, SETTINGS.texts);
+  const texts = firstTweets(SETTINGS.texts);
   const loadavgStart = os.loadavg()[0]!;
 
   // All server starts first, while this process is still small and idle, so it neither

@@ -4,8 +4,8 @@
  * (tools/load/load.ts), with what the replicas and the machine did meanwhile: CPU per process
  * group (replicas, nginx, this load generator, everyone else) and the batcher's own figures.
  */
+import { requestBody } from '../lib/corpus.ts';
 import { constantArrivals } from '../load/arrivals.ts';
-import { requestBody } from '../load/corpus.ts';
 import { runArrivals, runClosedLoop, type LoadResult } from '../load/load.ts';
 import { PLAN } from '../load/scenarios.ts';
 import { summariseResult, type Summary } from '../load/summary.ts';

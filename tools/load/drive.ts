@@ -3,8 +3,8 @@
  * Runs one named scenario from tools/load/scenarios.ts against a base URL with the Node driver
  * and checks its thresholds: what `npm run stress` and the smoke test share.
  */
+import { requestBody } from '../lib/corpus.ts';
 import { arrivals } from './arrivals.ts';
-import { requestBody } from './corpus.ts';
 import { runArrivals } from './load.ts';
 import { PLAN, type Scenario } from './scenarios.ts';
 import { checkThresholds, rampSteps, saturationRps, summariseResult, type StepSummary, type Summary, type ThresholdResult } from './summary.ts';

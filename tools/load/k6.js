@@ -1,7 +1,7 @@
 /**
  * The canonical stress test, for k6 (compose's `loadtest` profile and Jenkins):
  *   k6 run -e SCENARIO=seed -e BASE_URL=http://proxy:8080 tools/load/k6.js
- * Scenarios, thresholds and texts come from scenarios.json and corpus.json beside this file,
+ * Scenarios and thresholds come from scenarios.json beside this file, texts from ../lib/corpus.json,
  * generated from tools/load/scenarios.ts (k6 cannot import TypeScript), which `npm run stress`
  * runs from Node with the same schedule. SCENARIO picks one (default seed); the summary is
  * written as JSON to REPORT_DIR (default /reports) as k6-<scenario>.json.

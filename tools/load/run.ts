@@ -13,10 +13,10 @@
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { loadCorpus } from '../lib/corpus.ts';
 import { assertPortsFree, stackPorts } from '../lib/ports.ts';
 import { REPO_ROOT } from '../lib/repo.ts';
 import { startStack, type Stack } from '../stack/stack.ts';
-import { loadCorpus } from './corpus.ts';
 import { runScenario, scenarioNamed } from './drive.ts';
 import { SCENARIO_NAMES } from './scenarios.ts';
 import { formatSteps, formatSummary } from './summary.ts';

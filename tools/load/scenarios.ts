@@ -10,6 +10,12 @@
  * stage moves linearly from the previous target to its own), so one schedule means the same
  * thing to both drivers.
  */
+import path from 'node:path';
+import { CORPUS_SIZE, CORPUS_SOURCE } from '../lib/corpus.ts';
+import { REPO_ROOT } from '../lib/repo.ts';
+
+/** Where k6.js and the scenarios.json it reads are. */
+export const LOAD_DIR = path.join(REPO_ROOT, 'tools/load');
 
 export interface Thresholds {
   /** Largest share of requests that may fail (status ≥ 400 or no response); 0: none may. */
@@ -56,7 +62,7 @@ export interface RampingScenario extends ScenarioBase {
 export type Scenario = ConstantScenario | RampingScenario;
 
 export interface CorpusSpec {
-  /** Committed next to this file; written by `npm run stress:export`. */
+  /** Relative to k6.js, which opens it (tools/lib/corpus.json); written by `npm run stress:export`. */
   file: string;
   /** Where the texts come from, relative to the repository root. */
   source: string;
@@ -85,7 +91,7 @@ function staircase(rates: readonly number[], rampSeconds: number, holdSeconds: n
 
 export const PLAN: StressPlan = {
   endpoint: '/api/v1/classify',
-  corpus: { file: 'corpus.json', source: 'data/davidson-tweets/dev.csv', count: 300, sampling: 'round-robin' },
+  corpus: { file: '../lib/corpus.json', source: CORPUS_SOURCE, count: CORPUS_SIZE, sampling: 'round-robin' },
   scenarios: {
     seed: {
       description: 'the seed requirement: 100 requests per minute for 2 minutes, 0 failed, p95 < 200 ms',

@@ -9,11 +9,9 @@
  * failed or a replica's RSS grew 5% or more. Bounded: warm-up plus --minutes, then it stops;
  * Ctrl-C stops it early with the minutes so far.
  */
-import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { devTweets } from '../lib/corpus.ts';
 import { metricValue } from '../lib/metrics-text.ts';
-import { REPO_ROOT } from '../lib/repo.ts';
-import { loadTweets } from '../lib/tweets.ts';
 import type { Stack } from '../stack/stack.ts';
 import { startOwnStack } from './own-stack.ts';
 import { replicaRss } from './processes.ts';
@@ -49,9 +47,7 @@ const minutes = number('minutes', values.minutes, 24 * 60);
 const rate = number('rate', values.rate, 1000);
 const warmupMs = number('warmup-seconds', values['warmup-seconds'], 3600) * 1000;
 
-const tweets = loadTweets(path.join(REPO_ROOT, 'data/davidson-tweets/dev.csv'))
-  .map((row) => row.text)
-  .filter((text) => text.trim().length > 0);
+const tweets = devTweets();
 
 let stack: Stack | undefined;
 if (!values.url) {
