@@ -20,7 +20,6 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { ONNX_FILE, requiredFiles } from '../../functions/src/model/location.ts';
 import { loadCorpus } from '../lib/corpus.ts';
-import { assertPortsFree, stackPorts } from '../lib/ports.ts';
 import { REPO_ROOT } from '../lib/repo.ts';
 import { startStack, type Stack } from '../stack/stack.ts';
 import { add, openCeiling, type BatchSizeRun } from './ceiling.ts';
@@ -150,7 +149,6 @@ async function main(): Promise<void> {
   const texts = loadCorpus();
   const loadavgStart = os.loadavg()[0]!;
 
-  await assertPortsFree(stackPorts({ ...BENCH_STACK, replicas: SETTINGS.replicas }));
   progress(`starting nginx and ${SETTINGS.replicas} replicas (${DTYPE}, ORT_THREADS=1, ${modelDir})`);
   const stack = await startStack({
     ...BENCH_STACK,

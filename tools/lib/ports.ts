@@ -1,7 +1,8 @@
 /**
  * @module ports
  * Refuses to start a stack on ports something else already listens on: the stack's readiness
- * checks would otherwise be answered by that other process, and the run would measure it.
+ * checks would otherwise be answered by that other process (another test run, a forgotten
+ * `npm run stack`), while its own replicas and nginx fail to bind, and a run would measure it.
  */
 import { createServer } from 'node:net';
 
@@ -17,9 +18,4 @@ function isFree(port: number): Promise<boolean> {
 export async function assertPortsFree(ports: readonly number[]): Promise<void> {
   const taken = (await Promise.all(ports.map(async (port) => ((await isFree(port)) ? [] : [port])))).flat();
   if (taken.length > 0) throw new Error(`ports already in use on 127.0.0.1: ${taken.join(', ')} (another stack running?)`);
-}
-
-/** The proxy's and every replica's port. */
-export function stackPorts(options: { proxyPort: number; functionBasePort: number; replicas: number }): number[] {
-  return [options.proxyPort, ...Array.from({ length: options.replicas }, (_, i) => options.functionBasePort + i)];
 }

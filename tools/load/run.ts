@@ -14,7 +14,6 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadCorpus } from '../lib/corpus.ts';
-import { assertPortsFree, stackPorts } from '../lib/ports.ts';
 import { REPO_ROOT } from '../lib/repo.ts';
 import { startStack, type Stack } from '../stack/stack.ts';
 import { runScenario, scenarioNamed } from './drive.ts';
@@ -60,12 +59,11 @@ let stack: Stack | undefined;
 let baseUrl = args.url;
 if (!baseUrl) {
   const modelDir = path.resolve(args['model-dir'] ?? path.join(REPO_ROOT, 'model/offline'));
-  await assertPortsFree(stackPorts(STRESS_STACK)).catch((error: Error) => {
+  process.stderr.write(`starting nginx and ${STRESS_STACK.replicas} replicas (MODEL_DIR=${modelDir})…\n`);
+  stack = await startStack({ ...STRESS_STACK, functionEnv: { MODEL_DIR: modelDir, ORT_THREADS: '1' } }).catch((error: Error) => {
     process.stderr.write(`stress: ${error.message}\n`);
     process.exit(1);
   });
-  process.stderr.write(`starting nginx and ${STRESS_STACK.replicas} replicas (MODEL_DIR=${modelDir})…\n`);
-  stack = await startStack({ ...STRESS_STACK, functionEnv: { MODEL_DIR: modelDir, ORT_THREADS: '1' } });
   baseUrl = stack.url;
 }
 const stop = async () => {

@@ -5,8 +5,8 @@
  * 127.0.0.1. `npm run stack` runs it until Ctrl-C; tests start and stop it the same way.
  */
 import { chmodSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
+import { assertPortsFree } from '../lib/ports.ts';
 import { REPO_ROOT } from '../lib/repo.ts';
 import { waitForOk } from '../lib/wait.ts';
 import { buildServer, ensurePageBuilt, SERVER_V8_FLAGS } from './build.ts';
@@ -145,29 +145,6 @@ export function renderProxyConfig(options: {
 }
 
 /**
- * Refuses to start on ports something else already holds. Otherwise a second stack on the same
- * ports (another test run, a forgotten `npm run stack`) looks ready, because the first one's
- * processes answer its health checks, while its own replicas and nginx fail to bind.
- */
-async function assertPortsFree(ports: number[]): Promise<void> {
-  const busy: number[] = [];
-  await Promise.all(
-    ports.map(
-      (port) =>
-        new Promise<void>((resolve) => {
-          const probe = net.createServer();
-          probe.once('error', () => {
-            busy.push(port);
-            resolve();
-          });
-          probe.listen(port, '127.0.0.1', () => probe.close(() => resolve()));
-        }),
-    ),
-  );
-  if (busy.length > 0) throw new Error(`the stack did not start: port(s) ${busy.sort((a, b) => a - b).join(', ')} on 127.0.0.1 already in use (another stack running?)`);
-}
-
-/**
  * @example
  * const stack = await startStack({ replicas: 2 });
  * await fetch(`${stack.url}/api/v1/classify`, { method: 'POST', ... });
@@ -180,7 +157,9 @@ export async function startStack(overrides: Partial<StackOptions> = {}): Promise
     o.proxyPort,
     ...Array.from({ length: o.replicas }, (_, i) => o.functionBasePort + i),
     ...(o.monitoring ? [o.prometheusPort, o.alertmanagerPort, o.nodeExporterPort] : []),
-  ]);
+  ]).catch((error: Error) => {
+    throw new Error(`the stack did not start: ${error.message}`);
+  });
   rmSync(o.dir, { recursive: true, force: true });
   const logDir = path.join(o.dir, 'logs');
   for (const sub of ['logs', 'nginx/tmp', 'prometheus-data', 'alertmanager-data']) mkdirSync(path.join(o.dir, sub), { recursive: true });
