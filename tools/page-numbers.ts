@@ -10,6 +10,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { REPO_ROOT } from './lib/repo.ts';
+import { percentile } from './lib/statistics.ts';
 import { launchChromium, startTestStack } from './stack/test-stack.ts';
 
 const runsArg = process.argv.indexOf('--runs');
@@ -38,9 +39,8 @@ try {
     const ended = await page.evaluate(() => performance.now());
     times.push(ended - started);
   }
-  times.sort((a, b) => a - b);
-  const at = (q: number) => times[Math.min(times.length - 1, Math.floor(q * times.length))]!.toFixed(0);
-  console.log(`time from click to verdict over ${runs} runs: median ${at(0.5)} ms, p90 ${at(0.9)} ms, max ${at(1)} ms`);
+  const at = (p: number) => percentile(times, p).toFixed(0);
+  console.log(`time from click to verdict over ${runs} runs: median ${at(50)} ms, p90 ${at(90)} ms, max ${at(100)} ms`);
 } finally {
   await browser.close();
   await stack.stop();

@@ -7,9 +7,10 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { percentile } from '../../tools/lib/statistics.ts';
 import { arrivals, constantArrivals } from '../../tools/load/arrivals.ts';
 import { runArrivals } from '../../tools/load/load.ts';
-import { checkThresholds, percentile, summarise } from '../../tools/load/summary.ts';
+import { checkThresholds, summarise } from '../../tools/load/summary.ts';
 
 describe('arrivals', () => {
   it('spaces a constant rate evenly from time 0', () => {

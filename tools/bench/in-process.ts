@@ -11,7 +11,7 @@ import { ONNX_FILE } from '../../functions/src/model/location.ts';
 import { openBareSession } from './bare-session.ts';
 import { interleave, type Side } from './interleave.ts';
 import { loadPipeline, type Pipeline } from './pipeline.ts';
-import { summarise, type Timing } from './stats.ts';
+import { summarise, type Timing } from './timing.ts';
 
 /** Texts per side per round: short enough that a burst of noise lands on both sides. */
 const ROUND_SIZE = 20;

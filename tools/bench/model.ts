@@ -13,10 +13,11 @@ import type { ModelDtype } from '../../functions/src/config.ts';
 import { requiredFiles } from '../../functions/src/model/location.ts';
 import { firstTweets } from '../lib/corpus.ts';
 import { REPO_ROOT } from '../lib/repo.ts';
+import { median } from '../lib/statistics.ts';
 import { measureInProcess, type DtypeRun } from './in-process.ts';
 import { checkTargets, formatTable, type Figures, type Result } from './report.ts';
 import { measureServerStart, type StartSample } from './server-start.ts';
-import { median, round } from './stats.ts';
+import { round } from './timing.ts';
 
 const MODEL_ID = 'unitary/toxic-bert';
 const DTYPES: readonly ModelDtype[] = ['q8', 'fp32'];

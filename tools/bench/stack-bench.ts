@@ -28,7 +28,7 @@ import { loadPlotSvg } from './load-plot.ts';
 import { measureScoreStability } from './score-stability.ts';
 import { closedLoop, openLoad, type Phase, type StackUnderTest } from './stack-phases.ts';
 import { checkShedding, formatReport, shedCount, toJson, type BenchResult, type Overhead } from './stack-report.ts';
-import { round } from './stats.ts';
+import { round } from './timing.ts';
 import { tokenise } from './tokens.ts';
 
 const MODEL_ID = 'unitary/toxic-bert';

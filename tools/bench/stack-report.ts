@@ -8,7 +8,7 @@ import type { Summary } from '../load/summary.ts';
 import type { BatchSizeRun, CeilingRun } from './ceiling.ts';
 import type { ScoreStability } from './score-stability.ts';
 import type { Phase } from './stack-phases.ts';
-import { round } from './stats.ts';
+import { round } from './timing.ts';
 
 /** Accepted requests must keep p99 under this at twice saturation. */
 const ACCEPTED_P99_MS = 2000;

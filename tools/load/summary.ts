@@ -5,6 +5,7 @@
  * when its status is ≥ 400 or no answer came), and for a ramp, each step and the saturation
  * point.
  */
+import { percentile } from '../lib/statistics.ts';
 import type { LoadResult, Sample } from './load.ts';
 import type { RampingScenario, Scenario, Thresholds } from './scenarios.ts';
 
@@ -48,23 +49,13 @@ export interface ThresholdResult {
   ok: boolean;
 }
 
-/** Linear interpolation between closest ranks, as k6's trend percentiles. */
-export function percentile(sorted: readonly number[], p: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  const rank = (p / 100) * (sorted.length - 1);
-  const low = Math.floor(rank);
-  const high = Math.min(sorted.length - 1, low + 1);
-  return sorted[low]! + (sorted[high]! - sorted[low]!) * (rank - low);
-}
-
 function latency(values: readonly number[]): Latency {
-  const sorted = [...values].sort((a, b) => a - b);
   return {
-    p50: percentile(sorted, 50),
-    p90: percentile(sorted, 90),
-    p95: percentile(sorted, 95),
-    p99: percentile(sorted, 99),
-    max: sorted.at(-1) ?? Number.NaN,
+    p50: percentile(values, 50),
+    p90: percentile(values, 90),
+    p95: percentile(values, 95),
+    p99: percentile(values, 99),
+    max: percentile(values, 100),
   };
 }
 
@@ -81,7 +72,6 @@ export function summarise(samples: readonly Sample[], scheduled: number, dropped
   const ok = samples.filter((s) => s.status === 200);
   const shed = samples.filter((s) => s.status === 503);
   const failed = samples.filter(isFailed).length;
-  const lateness = [...samples.map((s) => s.lateMs)].sort((a, b) => a - b);
   return {
     scheduled,
     completed: samples.length,
@@ -98,7 +88,7 @@ export function summarise(samples: readonly Sample[], scheduled: number, dropped
     latencyMs: latency(samples.map((s) => s.latencyMs)),
     okLatencyMs: ok.length > 0 ? latency(ok.map((s) => s.latencyMs)) : undefined,
     shedLatencyMs: shed.length > 0 ? latency(shed.map((s) => s.latencyMs)) : undefined,
-    lateP99Ms: lateness.length > 0 ? percentile(lateness, 99) : 0,
+    lateP99Ms: samples.length > 0 ? percentile(samples.map((s) => s.lateMs), 99) : 0,
   };
 }
 

@@ -57,10 +57,3 @@ export async function steadyLoad(o: LoadOptions): Promise<LoadSample[]> {
   agent.destroy();
   return samples.sort((a, b) => a.i - b.i);
 }
-
-/** The q-quantile (0..1) of `values`, nearest rank; NaN for none. */
-export function quantile(values: readonly number[], q: number): number {
-  if (values.length === 0) return Number.NaN;
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))]!;
-}

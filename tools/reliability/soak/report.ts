@@ -4,7 +4,8 @@
  * minutes: requests, errors, p50/p99 latency and mean RSS per replica in each, then the
  * verdict: RSS growth from the first measured minute to the last, latency drift, errors.
  */
-import { quantile, type LoadSample } from '../steady-load.ts';
+import { percentile } from '../../lib/statistics.ts';
+import type { LoadSample } from '../steady-load.ts';
 
 export interface RssSample {
   atMs: number;
@@ -63,8 +64,8 @@ export function soakReport(samples: readonly LoadSample[], rss: readonly RssSamp
       minute,
       requests: inMinute.length,
       errors: inMinute.length - ok.length,
-      p50Ms: quantile(ok, 0.5),
-      p99Ms: quantile(ok, 0.99),
+      p50Ms: percentile(ok, 50),
+      p99Ms: percentile(ok, 99),
       rss: o.replicas.map((_, i) => (rssInMinute.length > 0 ? mean(rssInMinute.map((r) => r.rss[i]!)) : Number.NaN)),
       heapUsed: o.replicas.map((_, i) => {
         const heap = rssInMinute.flatMap((r) => (r.heapUsed ? [r.heapUsed[i]!] : []));

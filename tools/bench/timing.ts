@@ -1,9 +1,10 @@
 /**
- * @module stats
+ * @module timing
  * Turns per-call latencies into the figures the benchmark reports: median latency and
  * texts per second over the time the calls themselves took (not wall time, which in an
  * interleaved run also holds the other side's calls).
  */
+import { median } from '../lib/statistics.ts';
 
 export interface Timing {
   calls: number;
@@ -11,13 +12,6 @@ export interface Timing {
   totalMs: number;
   p50Ms: number;
   textsPerSecond: number;
-}
-
-export function median(values: readonly number[]): number {
-  if (values.length === 0) throw new Error('median of no values');
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
 /** `texts`: how many texts the calls classified in all (the call count for single texts). */
