@@ -4,7 +4,7 @@
  * threads included, since they live in the replica's process), and the whole machine's busy
  * time, so "the rest" (other tenants of this shared box) shows too. Linux only.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 
 /** Clock ticks per second for /proc times; 100 on every Linux this runs on. */
 const TICKS_PER_SECOND = 100;
@@ -19,20 +19,6 @@ function processSeconds(pid: number): number | undefined {
   } catch {
     return undefined;
   }
-}
-
-export function childrenOf(pid: number): number[] {
-  const out: number[] = [];
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === pid) out.push(Number(entry));
-    } catch {
-      // The process ended while we looked.
-    }
-  }
-  return out;
 }
 
 /** Busy and total CPU seconds of the whole machine (all cores) since boot. */

@@ -5,9 +5,9 @@
  * requests and reads the process' resident memory from /proc, so the figure includes node,
  * tsx, transformers.js, the ONNX session and what the first requests allocate.
  */
-import { readFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import type { ModelDtype } from '../../functions/src/config.ts';
+import { statusKb } from '../lib/processes.ts';
 import { startFunction } from '../stack/function-process.ts';
 
 export interface StartSample {
@@ -34,11 +34,10 @@ async function freePort(): Promise<number> {
 }
 
 function memoryMb(pid: number): { rssMb: number; peakRssMb: number } {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   const field = (name: string) => {
-    const match = new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(status);
-    if (!match) throw new Error(`no ${name} in /proc/${pid}/status`);
-    return Number(match[1]) / 1024;
+    const kb = statusKb(pid, name);
+    if (kb === undefined) throw new Error(`no ${name} in /proc/${pid}/status`);
+    return kb / 1024;
   };
   return { rssMb: field('VmRSS'), peakRssMb: field('VmHWM') };
 }

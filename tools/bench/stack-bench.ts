@@ -20,10 +20,11 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { ONNX_FILE, requiredFiles } from '../../functions/src/model/location.ts';
 import { loadCorpus } from '../lib/corpus.ts';
+import { childPids } from '../lib/processes.ts';
 import { REPO_ROOT } from '../lib/repo.ts';
 import { startStack, type Stack } from '../stack/stack.ts';
 import { add, openCeiling, type BatchSizeRun } from './ceiling.ts';
-import { childrenOf, startCpuMeter } from './cpu.ts';
+import { startCpuMeter } from './cpu.ts';
 import { loadPlotSvg } from './load-plot.ts';
 import { measureScoreStability } from './score-stability.ts';
 import { closedLoop, openLoad, type Phase, type StackUnderTest } from './stack-phases.ts';
@@ -103,7 +104,7 @@ function underTest(stack: Stack, texts: readonly string[]): StackUnderTest {
       const nginx = stack.nginx.pid;
       return {
         replicas: stack.replicas.map((r) => r.process.pid).filter((pid): pid is number => pid !== undefined),
-        nginx: nginx === undefined ? [] : [nginx, ...childrenOf(nginx)],
+        nginx: nginx === undefined ? [] : [nginx, ...childPids(nginx)],
         generator: [process.pid],
       };
     },

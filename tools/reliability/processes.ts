@@ -4,33 +4,12 @@
  * /proc/<pid>/status) and who is alive, so a run can prove afterwards that nothing crashed,
  * restarted or kept memory it should have given back.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { childPids, rssBytes } from '../lib/processes.ts';
 import type { Replica, Stack } from '../stack/stack.ts';
-
-/** Resident set size in bytes, or undefined when the process is gone. */
-export function rssBytes(pid: number): number | undefined {
-  try {
-    const match = /^VmRSS:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return match ? Number(match[1]) * 1024 : undefined;
-  } catch {
-    return undefined;
-  }
-}
 
 /** A replica's RSS in bytes; 0 while it is down (between a crash and its restart). */
 export function replicaRss(replica: Replica): number {
   return replica.process.pid === undefined ? 0 : (rssBytes(replica.process.pid) ?? 0);
-}
-
-/** Direct children of a process (nginx's workers under its master). */
-export function childPids(pid: number): number[] {
-  try {
-    return readdirSync(`/proc/${pid}/task`).flatMap((task) =>
-      readFileSync(`/proc/${pid}/task/${task}/children`, 'utf8').split(/\s+/).filter(Boolean).map(Number),
-    );
-  } catch {
-    return [];
-  }
 }
 
 export interface ProcessSnapshot {
