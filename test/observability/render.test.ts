@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { toPromQL } from '../../tools/observability/dashboard-queries.ts';
 import { legendName } from '../../tools/observability/render-dashboard.ts';
-import { formatValue, renderSvg } from '../../tools/observability/svg-charts.ts';
+import { formatValue, renderSvg } from '../../tools/observability/dashboard-svg.ts';
 
 describe('toPromQL', () => {
   it('replaces interval variables with the window and replica filters with match-all', () => {

@@ -84,7 +84,7 @@ describe('renderRocSvg', () => {
   it('escapes markup in names and still parses', () => {
     const svg = renderRocSvg(plot({ dataset: 'a&b <"x">.csv' }));
     assertWellFormedXml(svg);
-    expect(svg).toContain('a&#38;b &#60;&#34;x&#34;&#62;.csv');
+    expect(svg).toContain('a&amp;b &lt;&quot;x&quot;&gt;.csv');
   });
 
   it('says n/a for an undefined AUC', () => {

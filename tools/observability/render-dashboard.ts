@@ -14,7 +14,7 @@ import { parseArgs } from 'node:util';
 import { REPO_ROOT } from '../lib/repo.ts';
 import { loadDashboards, toPromQL, type Dashboard } from './dashboard-queries.ts';
 import { rangeQuery } from './prometheus-api.ts';
-import { renderSvg, type Chart, type Section } from './svg-charts.ts';
+import { renderSvg, type Chart, type Section } from './dashboard-svg.ts';
 
 /** Grafana's legend: `{{label}}` from the series, or every label when the format is empty or auto. */
 export function legendName(format: string, metric: Record<string, string>): string {
