@@ -3,7 +3,8 @@
  * `npm run eval -- --data FILE.csv [--json] [--threshold 0.5] [--plot PATH]`
  * Scores a Davidson-format CSV with whichever model the environment configures (the same
  * variables and offline fallback as the server), reports ROC AUC and precision / recall / F1
- * for the labels the data can judge, and writes the ROC curves as an SVG.
+ * for the labels the data can judge, and writes the ROC curves as an SVG: reports/roc.svg,
+ * or PATH (`--plot docs/roc.svg` redraws the README's picture).
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -22,7 +23,7 @@ import {
 import { auc, precisionRecallF1, rocCurve, type Confusion, type RocCurve } from './metrics.ts';
 import { renderRocSvg } from './roc-svg.ts';
 
-const USAGE = 'usage: npm run eval -- --data FILE.csv [--json] [--threshold 0.5] [--plot docs/roc.svg]';
+const USAGE = 'usage: npm run eval -- --data FILE.csv [--json] [--threshold 0.5] [--plot reports/roc.svg]';
 const BATCH_SIZE = 32;
 
 class UsageError extends Error {}
@@ -43,7 +44,7 @@ function parseOptions(argv: string[]): Options {
         data: { type: 'string' },
         json: { type: 'boolean', default: false },
         threshold: { type: 'string', default: '0.5' },
-        plot: { type: 'string', default: 'docs/roc.svg' },
+        plot: { type: 'string', default: 'reports/roc.svg' },
       },
     }));
   } catch (error) {

@@ -4,14 +4,14 @@
  * what an operator sees, for docs/ and for machines where no Grafana runs.
  *
  * Usage: tsx tools/observability/render-dashboard.ts <prometheus-url>
- *          [--minutes 15] [--dashboard toxicity-service] [--out docs/monitoring.svg]
+ *          [--minutes 15] [--dashboard toxicity-service] [--out reports/monitoring.svg]
+ * `--out docs/monitoring.svg` redraws the README's picture.
  * e.g. after `npm run stack` and a load run: ... render-dashboard.ts http://127.0.0.1:9090
  */
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { REPO_ROOT } from '../lib/repo.ts';
 import { loadDashboards, toPromQL, type Dashboard } from './dashboard-queries.ts';
 import { rangeQuery } from './prometheus-api.ts';
 import { renderSvg, type Chart, type Section } from './dashboard-svg.ts';
@@ -65,17 +65,18 @@ async function main(): Promise<void> {
     options: {
       minutes: { type: 'string', default: '15' },
       dashboard: { type: 'string', default: 'toxicity-service' },
-      out: { type: 'string', default: path.join(REPO_ROOT, 'docs/monitoring.svg') },
+      out: { type: 'string', default: 'reports/monitoring.svg' },
     },
   });
   const [prometheusUrl] = positionals;
   const minutes = Number(values.minutes);
   if (!prometheusUrl || !(minutes > 0)) {
-    console.error('usage: render-dashboard.ts <prometheus-url> [--minutes 15] [--dashboard toxicity-service] [--out docs/monitoring.svg]');
+    console.error('usage: render-dashboard.ts <prometheus-url> [--minutes 15] [--dashboard toxicity-service] [--out reports/monitoring.svg]');
     process.exit(2);
   }
   const found = loadDashboards().find((d) => d.dashboard.uid === values.dashboard);
   if (!found) throw new Error(`no dashboard with uid ${values.dashboard}`);
+  mkdirSync(path.dirname(path.resolve(values.out)), { recursive: true });
   writeFileSync(values.out, await renderDashboard(found.dashboard, prometheusUrl.replace(/\/$/, ''), minutes));
   console.log(`wrote ${values.out}`);
 }
