@@ -8,13 +8,18 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { parseArgs } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import { REPO_ROOT } from './lib/repo.ts';
 import { percentile } from './lib/statistics.ts';
 import { launchChromium, startTestStack } from './stack/test-stack.ts';
 
-const runsArg = process.argv.indexOf('--runs');
-const runs = runsArg > 0 ? Number(process.argv[runsArg + 1]) : 20;
+const { values } = parseArgs({ options: { runs: { type: 'string', default: '20' } } });
+const runs = Number(values.runs);
+if (!Number.isInteger(runs) || runs < 1) {
+  console.error(`page:numbers: --runs must be a positive integer, got "${values.runs}"\nusage: npm run page:numbers [-- --runs 20]`);
+  process.exit(2);
+}
 
 const assetsDir = path.join(REPO_ROOT, 'static/dist/assets');
 let gzipped = 0;

@@ -9,6 +9,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { parseArgs } from 'node:util';
 import type { ModelDtype } from '../../functions/src/config.ts';
 import { requiredFiles } from '../../functions/src/model/location.ts';
 import { firstTweets } from '../lib/corpus.ts';
@@ -32,18 +33,15 @@ function fail(message: string): never {
   process.exit(2);
 }
 
-function parseArgs(argv: readonly string[]): { modelDir: string; json: boolean } {
-  let modelDir: string | undefined;
-  let json = false;
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    if (arg === '--json') json = true;
-    else if (arg === '--model-dir') modelDir = argv[++i];
-    else if (arg.startsWith('--model-dir=')) modelDir = arg.slice('--model-dir='.length);
-    else fail(`unknown argument "${arg}"`);
+function options(): { modelDir: string; json: boolean } {
+  let values;
+  try {
+    ({ values } = parseArgs({ options: { 'model-dir': { type: 'string' }, json: { type: 'boolean', default: false } } }));
+  } catch (error) {
+    fail((error as Error).message);
   }
-  if (!modelDir) fail('--model-dir is required');
-  return { modelDir: path.resolve(modelDir), json };
+  if (!values['model-dir']) fail('--model-dir is required');
+  return { modelDir: path.resolve(values['model-dir']), json: values.json };
 }
 
 /** Both dtypes are benchmarked, so both must be there; names what is missing and the likely slip. */
@@ -95,7 +93,7 @@ function figures(starts: readonly StartSample[], failedStarts: number, run: Dtyp
 }
 
 async function main(): Promise<void> {
-  const { modelDir, json } = parseArgs(process.argv.slice(2));
+  const { modelDir, json } = options();
   checkModelDir(modelDir);
   const texts = firstTweets(SETTINGS.texts);
   const loadavgStart = os.loadavg()[0]!;
