@@ -8,6 +8,7 @@ import { chmodSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:
 import path from 'node:path';
 import { assertPortsFree } from '../lib/ports.ts';
 import { REPO_ROOT } from '../lib/repo.ts';
+import { ensurePrograms } from '../lib/system-packages.ts';
 import { waitForOk } from '../lib/wait.ts';
 import { buildServer, ensurePageBuilt, SERVER_V8_FLAGS } from './build.ts';
 import { nativePrometheusConfig } from './prometheus-config.ts';
@@ -152,6 +153,8 @@ export function renderProxyConfig(options: {
  */
 export async function startStack(overrides: Partial<StackOptions> = {}): Promise<Stack> {
   const o: StackOptions = { ...DEFAULT_STACK, ...overrides };
+  // On a fresh machine: installs the packages (as root) or names them, rather than "spawn nginx ENOENT".
+  ensurePrograms(['nginx', ...(o.monitoring ? ['prometheus', 'prometheus-node-exporter', 'prometheus-alertmanager'] : [])]);
   // Checked before the folder is emptied, so a running stack's logs are not deleted either.
   await assertPortsFree([
     o.proxyPort,

@@ -6,6 +6,7 @@
 import path from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 import { REPO_ROOT } from '../lib/repo.ts';
+import { ensurePrograms } from '../lib/system-packages.ts';
 import { startStack, type Stack, type StackOptions } from './stack.ts';
 
 export const TEST_PORTS = {
@@ -21,6 +22,7 @@ export function startTestStack(options: Partial<StackOptions> = {}): Promise<Sta
 }
 
 export function launchChromium(): Promise<Browser> {
+  ensurePrograms(['chromium']);
   return chromium.launch({
     executablePath: '/usr/bin/chromium',
     args: [
