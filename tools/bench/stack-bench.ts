@@ -23,6 +23,7 @@ import { ONNX_FILE, requiredFiles } from '../../functions/src/model/location.ts'
 import { loadCorpus } from '../lib/corpus.ts';
 import { childPids } from '../lib/processes.ts';
 import { REPO_ROOT } from '../lib/repo.ts';
+import { sleep } from '../lib/wait.ts';
 import { startStack, type Stack } from '../stack/stack.ts';
 import { add, openCeiling, type BatchSizeRun } from './ceiling.ts';
 import { startCpuMeter } from './cpu.ts';
@@ -99,7 +100,6 @@ const began = performance.now();
 function progress(message: string): void {
   process.stderr.write(`[${((performance.now() - began) / 1000).toFixed(0).padStart(3)} s] ${message}\n`);
 }
-const pause = () => new Promise((resolve) => setTimeout(resolve, SETTINGS.pause_seconds * 1000));
 
 function underTest(stack: Stack, texts: readonly string[]): StackUnderTest {
   return {
@@ -205,7 +205,7 @@ async function main(): Promise<void> {
     const at100rpm = await openLoad(target, '100/min', 100 / 60, SETTINGS.rpm100_seconds, SETTINGS.max_in_flight);
     const sweepPhases: Phase[] = [];
     for (const [share, seconds] of SETTINGS.sweep) {
-      await pause();
+      await sleep(SETTINGS.pause_seconds * 1000);
       const rps = share * stackTps;
       progress(`${share}× saturation: ${round(rps)} requests/s for ${seconds} s`);
       sweepPhases.push(await openLoad(target, `${share}×`, rps, seconds, SETTINGS.max_in_flight));

@@ -11,6 +11,7 @@
  * it should cost as little as it can.
  */
 import http from 'node:http';
+import { sleep } from '../lib/wait.ts';
 import type { Arrival } from './arrivals.ts';
 
 export interface Sample extends Outcome {
@@ -113,7 +114,7 @@ export async function runArrivals(target: Target, schedule: readonly Arrival[], 
     const arrival = schedule[i]!;
     const wait = arrival.atMs - (performance.now() - started);
     // setTimeout sleeps at least 1 ms; a request due sooner goes now, and a late one too.
-    if (wait >= 1) await new Promise((resolve) => setTimeout(resolve, wait));
+    if (wait >= 1) await sleep(wait);
     if (pending.size >= maxInFlight) {
       dropped++;
       droppedByStage[arrival.stage] = (droppedByStage[arrival.stage] ?? 0) + 1;

@@ -5,6 +5,7 @@
  * it left, how long it took and how it ended. The fault tests and the soak run on it.
  */
 import http from 'node:http';
+import { sleep } from '../lib/wait.ts';
 import { postClassify, type Outcome } from '../load/load.ts';
 
 /** One request: its number, when it left (ms after the load started), and how it ended. */
@@ -40,7 +41,7 @@ export async function steadyLoad(o: LoadOptions): Promise<LoadSample[]> {
   for (let i = 0; !stopped && i * (1000 / o.perSecond) < o.durationMs; i++) {
     const due = i * (1000 / o.perSecond);
     const wait = due - (performance.now() - started);
-    if (wait >= 1) await new Promise((resolve) => setTimeout(resolve, wait));
+    if (wait >= 1) await sleep(wait);
     if (pending.size >= maxInFlight) {
       // The client falling behind is a failure of the run, not a request: record it as one.
       samples.push({ i, atMs: due, latencyMs: 0, status: 0, errorCode: 'client-saturated' });
