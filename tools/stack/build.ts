@@ -10,7 +10,6 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { REPO_ROOT } from '../lib/repo.ts';
 
-
 /**
  * dist/functions/server.mjs sits two folders below the repository root, as
  * functions/src/config.ts does, so the paths it derives from its own location still hold.
