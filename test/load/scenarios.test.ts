@@ -7,7 +7,9 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { buildCorpus, loadCorpus, requestBody } from '../../tools/lib/corpus.ts';
+import { parse } from 'yaml';
+import { buildCorpus, CORPUS_FILE, loadCorpus, requestBody } from '../../tools/lib/corpus.ts';
+import { REPO_ROOT } from '../../tools/lib/repo.ts';
 import { arrivals } from '../../tools/load/arrivals.ts';
 import type { LoadResult, Sample } from '../../tools/load/load.ts';
 import { LOAD_DIR, PLAN, SCENARIO_NAMES, type Scenario } from '../../tools/load/scenarios.ts';
@@ -100,6 +102,20 @@ describe('stress scenarios', () => {
   it('scenarios.json and corpus.json are current (npm run stress:export rewrites them)', () => {
     expect(JSON.parse(readFileSync(path.join(LOAD_DIR, 'scenarios.json'), 'utf8'))).toEqual(PLAN);
     expect(JSON.parse(readFileSync(path.join(LOAD_DIR, PLAN.corpus.file), 'utf8'))).toEqual(buildCorpus());
+  });
+
+  it("compose's k6 service mounts k6.js, scenarios.json and the corpus k6.js opens from them", () => {
+    const compose = parse(readFileSync(path.join(REPO_ROOT, 'compose.yaml'), 'utf8')) as { services: Record<string, { command: string[]; volumes: string[] }> };
+    const { command, volumes } = compose.services.k6!;
+    const mounts = volumes.map((volume) => volume.split(':')).map(([host, inside]) => ({ host: path.resolve(REPO_ROOT, host!), inside: inside! }));
+    const onHost = (file: string) => {
+      const mount = mounts.find(({ inside }) => file.startsWith(`${inside}/`));
+      return mount && path.join(mount.host, path.posix.relative(mount.inside, file));
+    };
+    const script = command.at(-1)!;
+    expect(onHost(script)).toBe(path.join(LOAD_DIR, 'k6.js'));
+    expect(onHost(path.posix.join(path.posix.dirname(script), 'scenarios.json'))).toBe(path.join(LOAD_DIR, 'scenarios.json'));
+    expect(onHost(path.posix.join(path.posix.dirname(script), PLAN.corpus.file))).toBe(CORPUS_FILE);
   });
 
   it('defines seed, ramp and a smoke run of at most 60 s', () => {
