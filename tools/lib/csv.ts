@@ -1,7 +1,9 @@
 /**
  * @module csv
  * A small RFC 4180 reader: quoted fields may hold commas, line breaks and doubled quotes.
- * Written here rather than pulled in as a dependency because the evaluation needs only this.
+ * Written here rather than taken from csv-parse, which cannot both keep a quote inside an
+ * unquoted field as text and reject text after a closing quote (its relax_quotes option
+ * governs both), nor name the line an unterminated quote opened on.
  */
 
 export class CsvError extends Error {}
