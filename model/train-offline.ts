@@ -9,10 +9,11 @@
 import { mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
 import { AutoTokenizer, env } from '@huggingface/transformers';
 import { configJson } from './train/config-json.ts';
-import { loadTweets } from './train/dataset.ts';
-import { auc, rocCurve } from '../eval/metrics.ts';
+import { loadTweets } from '../tools/lib/tweets.ts';
+import { auc, rocCurve } from '../tools/eval/metrics.ts';
 import { onnxLogits } from './train/evaluate.ts';
 import { exportOnnx } from './train/export-onnx.ts';
 import { LABELS, lossWeights, majorityTruth, neitherWeight, targetsFor } from './train/labels.ts';
@@ -23,8 +24,8 @@ import { buildVocab, SPECIAL_TOKENS, type VocabOptions } from './train/vocab.ts'
 const MODEL_ID = 'unitary/toxic-bert';
 const root = dirname(fileURLToPath(import.meta.url));
 // `--out DIR` writes elsewhere (the reproducibility test compares that with the committed files).
-const outArg = process.argv.indexOf('--out');
-const localModelPath = outArg > 0 ? resolve(process.argv[outArg + 1]!) : join(root, 'offline');
+const { values } = parseArgs({ options: { out: { type: 'string' } } });
+const localModelPath = values.out ? resolve(values.out) : join(root, 'offline');
 const outDir = join(localModelPath, MODEL_ID);
 const dataDir = join(root, '..', 'data', 'davidson-tweets');
 

@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startFunction, type FunctionProcess } from '../../test/support/function-process.ts';
+import { startFunction, type FunctionProcess } from '../../tools/stack/function-process.ts';
 
 let fn: FunctionProcess;
 const MAX_BODY_BYTES = 1024 * 1024;

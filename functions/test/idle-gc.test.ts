@@ -5,9 +5,9 @@
  * Whether memory comes back is measured by the fuzz test (test/reliability/fuzz.test.ts).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { metricValue } from '../../stack/metrics-text.ts';
-import { sleep, waitFor } from '../../stack/wait.ts';
-import { startFunction, type FunctionProcess } from '../../test/support/function-process.ts';
+import { metricValue } from '../../tools/lib/metrics-text.ts';
+import { sleep, waitFor } from '../../tools/lib/wait.ts';
+import { startFunction, type FunctionProcess } from '../../tools/stack/function-process.ts';
 
 const IDLE_MS = 500;
 let fn: FunctionProcess;

@@ -8,7 +8,7 @@ import { readConfig } from '../src/config.ts';
 import { Lifecycle } from '../src/lifecycle.ts';
 import { createMetrics } from '../src/metrics/metrics.ts';
 import { prepareModel } from '../src/service.ts';
-import { startFunction } from '../../test/support/function-process.ts';
+import { startFunction } from '../../tools/stack/function-process.ts';
 
 describe('readiness', () => {
   it('/readyz is 503 with Retry-After until the model is loaded and warmed up, then 200', async () => {

@@ -5,7 +5,7 @@
  * from the vote pattern and the rest from short documented word lists (see model/README.md),
  * because the data set has no such annotations.
  */
-import type { TweetRow } from './dataset.ts';
+import type { TweetRow } from '../../tools/lib/tweets.ts';
 
 /** toxic-bert's output order; the ONNX logits and config.json id2label follow it. */
 export const LABELS = ['toxic', 'severe_toxic', 'obscene', 'threat', 'insult', 'identity_hate'] as const;

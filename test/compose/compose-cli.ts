@@ -1,12 +1,12 @@
 /**
  * @module compose-cli
- * Runs the project's compose commands for the compose tests (through scripts/compose.sh, so
+ * Runs the project's compose commands for the compose tests (through deploy/compose/compose.sh, so
  * Docker Compose v2 and docker-compose 1.29 both work) and reads container facts from docker.
  */
 import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { REPO_ROOT } from '../../stack/stack.ts';
+import { REPO_ROOT } from '../../tools/lib/repo.ts';
 
 const run = promisify(execFile);
 
@@ -24,7 +24,7 @@ export const COMPOSE_ENV = {
 export const SERVICES = ['functions', 'proxy', 'prometheus', 'alertmanager', 'node-exporter'];
 
 export async function compose(args: string[], timeoutMs = 1_200_000): Promise<string> {
-  const { stdout } = await run(path.join(REPO_ROOT, 'scripts/compose.sh'), args, {
+  const { stdout } = await run(path.join(REPO_ROOT, 'deploy/compose/compose.sh'), args, {
     cwd: REPO_ROOT,
     env: { ...process.env, ...COMPOSE_ENV },
     timeout: timeoutMs,

@@ -3,7 +3,7 @@
  * numbers issue 5 asks for (image sizes, container start to ready), and tears everything down
  * afterwards, volumes included.
  */
-import { waitForOk } from '../../stack/wait.ts';
+import { waitForOk } from '../../tools/lib/wait.ts';
 import { compose, COMPOSE_ENV, containerIds, docker, SERVICES } from './compose-cli.ts';
 
 export const PUBLIC_URL = 'http://127.0.0.1:8080';

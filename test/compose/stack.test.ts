@@ -7,9 +7,9 @@ import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { instantQuery } from '../../scripts/observability/prometheus-api.ts';
-import { REPO_ROOT } from '../../stack/stack.ts';
-import { postJson } from '../support/stack.ts';
+import { REPO_ROOT } from '../../tools/lib/repo.ts';
+import { instantQuery } from '../../tools/observability/prometheus-api.ts';
+import { postJson } from '../support/http.ts';
 import { COMPOSE_ENV, containerIds, docker } from './compose-cli.ts';
 import { PUBLIC_URL } from './global-setup.ts';
 
@@ -94,7 +94,7 @@ describe('rolling redeploy', () => {
       }
     })();
     try {
-      await promisify(execFile)(path.join(REPO_ROOT, 'scripts/rolling-redeploy.sh'), [], {
+      await promisify(execFile)(path.join(REPO_ROOT, 'deploy/compose/rolling-redeploy.sh'), [], {
         cwd: REPO_ROOT,
         env: { ...process.env, ...COMPOSE_ENV },
         timeout: 600_000,

@@ -6,9 +6,13 @@ import { AxeBuilder } from '@axe-core/playwright';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { REPO_ROOT } from '../../stack/stack.ts';
-import { launchChromium } from '../support/stack.ts';
+import { REPO_ROOT } from '../../tools/lib/repo.ts';
+import { launchChromium } from '../../tools/stack/test-stack.ts';
 import { openTarget, type Target } from '../support/target.ts';
+
+/** Screenshots go to reports/; the README's (docs/screenshot.png) is redrawn only with UPDATE_DOCS=1. */
+const SHOTS = path.join(REPO_ROOT, 'reports');
+const README_SHOT = path.join(REPO_ROOT, process.env.UPDATE_DOCS === '1' ? 'docs' : 'reports', 'screenshot.png');
 
 let stack: Target;
 let browser: Browser;
@@ -103,7 +107,7 @@ describe('the page', () => {
     await check(page, 'You are a pathetic idiot and nobody wants you here.');
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     expect(overflow).toBeLessThanOrEqual(0);
-    await page.screenshot({ path: path.join(REPO_ROOT, 'docs/screenshot-phone.tmp.png'), fullPage: true });
+    await page.screenshot({ path: path.join(SHOTS, 'screenshot-phone.png'), fullPage: true });
     await page.close();
   });
 
@@ -112,7 +116,7 @@ describe('the page', () => {
     await page.getByRole('button', { name: 'Mixed' }).click();
     await page.getByRole('button', { name: 'Check text' }).click();
     await page.locator('[data-verdict]').waitFor();
-    await page.screenshot({ path: path.join(REPO_ROOT, 'docs/screenshot.png'), fullPage: true });
+    await page.screenshot({ path: README_SHOT, fullPage: true });
     await page.close();
   });
 

@@ -89,15 +89,15 @@ describe('classifyShell', () => {
     expect(classifyShell('npm run test:unit')).toEqual({ kind: 'npm', script: 'test:unit', env: [] });
     expect(classifyShell('npm test')).toEqual({ kind: 'npm', script: 'test', env: [] });
     expect(classifyShell('npm ci')).toEqual({ kind: 'npm-command', command: 'ci', env: [] });
-    expect(classifyShell('IMAGE_TAG=1.0.0 scripts/rolling-redeploy.sh')).toEqual({
+    expect(classifyShell('IMAGE_TAG=1.0.0 deploy/compose/rolling-redeploy.sh')).toEqual({
       kind: 'repo-script',
-      path: 'scripts/rolling-redeploy.sh',
+      path: 'deploy/compose/rolling-redeploy.sh',
       env: ['IMAGE_TAG'],
     });
   });
 
   it('rejects shell logic and other programs', () => {
-    for (const command of ['npm ci && npm test', 'docker compose up', 'scripts/x.sh | tee log', 'scripts/../x.sh', 'echo $(id)', 'npm install']) {
+    for (const command of ['npm ci && npm test', 'docker compose up', 'tools/x.sh | tee log', 'tools/../x.sh', 'echo $(id)', 'npm install']) {
       expect(classifyShell(command).kind, command).toBe('other');
     }
   });

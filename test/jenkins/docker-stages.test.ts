@@ -22,7 +22,7 @@ const argvs = () => docker.calls().map((call) => call.argv);
 
 describe('stress-stage.sh', () => {
   const run = (extra: Record<string, string> = {}) =>
-    runScript('scripts/ci/stress-stage.sh', { cwd: dir, env: env({ COMPOSE_PROJECT_NAME: 'toxicity-stress-7', ...extra }) });
+    runScript('tools/ci/stress-stage.sh', { cwd: dir, env: env({ COMPOSE_PROJECT_NAME: 'toxicity-stress-7', ...extra }) });
 
   it('builds, starts proxy and replicas, runs k6 from the loadtest profile, then tears down', () => {
     const result = run();
@@ -82,14 +82,14 @@ describe('stress-stage.sh', () => {
 
 describe('stack-down.sh', () => {
   it('refuses to guess which project to tear down', () => {
-    const result = runScript('scripts/ci/stack-down.sh', { cwd: dir, env: env() });
+    const result = runScript('tools/ci/stack-down.sh', { cwd: dir, env: env() });
     expect(result.status).not.toBe(0);
     expect(result.stderr).toMatch(/COMPOSE_PROJECT_NAME/);
     expect(argvs()).toEqual([]);
   });
 
   it('tears down a project that is already gone without failing', () => {
-    const result = runScript('scripts/ci/stack-down.sh', { cwd: dir, env: env({ COMPOSE_PROJECT_NAME: 'toxicity-stress-8' }) });
+    const result = runScript('tools/ci/stack-down.sh', { cwd: dir, env: env({ COMPOSE_PROJECT_NAME: 'toxicity-stress-8' }) });
     expect(result.status, result.stderr).toBe(0);
     expect(argvs()).toEqual(['compose --profile loadtest ps -q', 'compose --profile loadtest down -v --remove-orphans']);
     expect(existsSync(path.join(dir, 'reports/toxicity-stress-8.log'))).toBe(false);
@@ -111,7 +111,7 @@ describe('build-push-images.sh', () => {
   it('builds both images and pushes each as the version and the short commit', () => {
     const repo = workspace('1.2.3');
     const short = repo.commit.slice(0, 12);
-    const result = runScript('scripts/ci/build-push-images.sh', { cwd: repo.path, env: env(REGISTRY_ENV) });
+    const result = runScript('tools/ci/build-push-images.sh', { cwd: repo.path, env: env(REGISTRY_ENV) });
     expect(result.status, result.stderr).toBe(0);
     expect(argvs()).toEqual([
       'docker login registry.example.com:5000 --username ci-bot --password-stdin <stdin:p4ss word>',
@@ -129,7 +129,7 @@ describe('build-push-images.sh', () => {
 
   it('logs in with a Docker config of its own, removed afterwards, and the password only on stdin', () => {
     const repo = workspace('1.2.3');
-    expect(runScript('scripts/ci/build-push-images.sh', { cwd: repo.path, env: env(REGISTRY_ENV) }).status).toBe(0);
+    expect(runScript('tools/ci/build-push-images.sh', { cwd: repo.path, env: env(REGISTRY_ENV) }).status).toBe(0);
     const [login, ...rest] = docker.calls();
     const config = login?.env.DOCKER_CONFIG ?? '';
     expect(config).not.toBe('');
@@ -140,7 +140,7 @@ describe('build-push-images.sh', () => {
 
   it('stops before any docker call without a registry', () => {
     const repo = workspace('1.2.3');
-    const result = runScript('scripts/ci/build-push-images.sh', { cwd: repo.path, env: env({ REGISTRY_USERNAME: 'u', REGISTRY_PASSWORD: 'p' }) });
+    const result = runScript('tools/ci/build-push-images.sh', { cwd: repo.path, env: env({ REGISTRY_USERNAME: 'u', REGISTRY_PASSWORD: 'p' }) });
     expect(result.status).not.toBe(0);
     expect(result.stderr).toMatch(/REGISTRY/);
     expect(argvs()).toEqual([]);
@@ -148,7 +148,7 @@ describe('build-push-images.sh', () => {
 
   it('refuses a version that is not semantic', () => {
     const repo = workspace('next');
-    const result = runScript('scripts/ci/build-push-images.sh', { cwd: repo.path, env: env(REGISTRY_ENV) });
+    const result = runScript('tools/ci/build-push-images.sh', { cwd: repo.path, env: env(REGISTRY_ENV) });
     expect(result.status).not.toBe(0);
     expect(result.stderr).toMatch(/not a semantic version/);
   });
@@ -163,9 +163,9 @@ exit "\${ROLLING_STATUS:-0}"
     env({ ...REGISTRY_ENV, GRAFANA_ADMIN_PASSWORD: 'grafana-secret', DEPLOY_DIR: path.join(dir, 'deployed'), COMPOSE_PROJECT_NAME: 'toxicity-monitor', ...extra });
 
   it('exports the release to DEPLOY_DIR, pulls, starts what is missing, rolls the replicas, then the proxy', () => {
-    const repo = workspace('1.2.3', { 'compose.yaml': 'services: {}\n', 'scripts/rolling-redeploy.sh': ROLLING_STUB });
+    const repo = workspace('1.2.3', { 'compose.yaml': 'services: {}\n', 'deploy/compose/rolling-redeploy.sh': ROLLING_STUB });
     const deployed = path.join(dir, 'deployed');
-    const result = runScript('scripts/ci/deploy.sh', { cwd: repo.path, env: deployEnv() });
+    const result = runScript('tools/ci/deploy.sh', { cwd: repo.path, env: deployEnv() });
     expect(result.status, result.stderr).toBe(0);
     expect(argvs()).toEqual([
       'docker login registry.example.com:5000 --username ci-bot --password-stdin <stdin:p4ss word>',
@@ -183,8 +183,8 @@ exit "\${ROLLING_STATUS:-0}"
   });
 
   it('leaves the proxy alone when the rolling redeploy fails', () => {
-    const repo = workspace('1.2.3', { 'compose.yaml': 'services: {}\n', 'scripts/rolling-redeploy.sh': ROLLING_STUB });
-    const result = runScript('scripts/ci/deploy.sh', { cwd: repo.path, env: deployEnv({ ROLLING_STATUS: '3' }) });
+    const repo = workspace('1.2.3', { 'compose.yaml': 'services: {}\n', 'deploy/compose/rolling-redeploy.sh': ROLLING_STUB });
+    const result = runScript('tools/ci/deploy.sh', { cwd: repo.path, env: deployEnv({ ROLLING_STATUS: '3' }) });
     expect(result.status).toBe(3);
     expect(argvs().at(-1)).toMatch(/^rolling-redeploy /);
   });
@@ -193,10 +193,10 @@ exit "\${ROLLING_STATUS:-0}"
     const repo = workspace('1.2.3', { 'compose.yaml': 'services: {}\n' });
     const withoutPassword = { ...deployEnv() } as Record<string, string>;
     delete withoutPassword.GRAFANA_ADMIN_PASSWORD;
-    expect(runScript('scripts/ci/deploy.sh', { cwd: repo.path, env: withoutPassword }).stderr).toMatch(/GRAFANA_ADMIN_PASSWORD/);
+    expect(runScript('tools/ci/deploy.sh', { cwd: repo.path, env: withoutPassword }).stderr).toMatch(/GRAFANA_ADMIN_PASSWORD/);
     const withoutDir = { ...deployEnv() } as Record<string, string>;
     delete withoutDir.DEPLOY_DIR;
-    expect(runScript('scripts/ci/deploy.sh', { cwd: repo.path, env: withoutDir }).stderr).toMatch(/DEPLOY_DIR/);
+    expect(runScript('tools/ci/deploy.sh', { cwd: repo.path, env: withoutDir }).stderr).toMatch(/DEPLOY_DIR/);
     expect(argvs()).toEqual([]);
   });
 });

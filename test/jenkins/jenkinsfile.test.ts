@@ -24,7 +24,7 @@ const EXPECTED: Record<string, string[]> = {
 };
 
 /** Scripts that start something, and the script that must tear it down in the stage's post. */
-const TEARDOWN_OF: Record<string, string> = { 'scripts/ci/stress-stage.sh': 'scripts/ci/stack-down.sh' };
+const TEARDOWN_OF: Record<string, string> = { 'tools/ci/stress-stage.sh': 'tools/ci/stack-down.sh' };
 
 const stages = allStages(pipeline);
 const stage = (name: string): Stage => {
@@ -102,7 +102,7 @@ describe('release acceptance', () => {
 
   it('merges into master with the merge script once accepted', () => {
     const scripts = shellCommands(stage('Merge to master').steps).map(({ literal }) => literal.value);
-    expect(scripts).toEqual(['scripts/ci/merge-release.sh']);
+    expect(scripts).toEqual(['tools/ci/merge-release.sh']);
   });
 });
 
@@ -160,7 +160,7 @@ describe('teardown and reports', () => {
         expect(always, candidate.name).toContain(teardown);
       }
     }
-    expect(shellCommands(stage('Stress (k6)').steps).map(({ literal }) => literal.value)).toContain('scripts/ci/stress-stage.sh');
+    expect(shellCommands(stage('Stress (k6)').steps).map(({ literal }) => literal.value)).toContain('tools/ci/stress-stage.sh');
   });
 
   it('the stress stage names its own compose project, apart from the deployed one', () => {
@@ -201,7 +201,7 @@ describe('credentials', () => {
       .filter((step) => step.within.some((wrapper) => wrapper.name === 'withCredentials'))
       .map((step) => parseValue(step.args).value);
     expect(bound.sort()).toEqual(
-      ['scripts/ci/build-push-images.sh', 'scripts/ci/deploy.sh', 'scripts/ci/merge-release.sh', 'scripts/ci/promote-release.sh'].sort(),
+      ['tools/ci/build-push-images.sh', 'tools/ci/deploy.sh', 'tools/ci/merge-release.sh', 'tools/ci/promote-release.sh'].sort(),
     );
   });
 });

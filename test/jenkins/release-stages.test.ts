@@ -47,21 +47,21 @@ describe('promote-release.sh', () => {
   it('pushes the tested develop commit to release/<version>', () => {
     const { origin, develop } = originWithDevelop();
     const workspace = jenkinsCheckout(dir, env, origin, 'develop');
-    const result = runScript('scripts/ci/promote-release.sh', { cwd: workspace, env });
+    const result = runScript('tools/ci/promote-release.sh', { cwd: workspace, env });
     expect(result.status, result.stderr).toBe(0);
     expect(refOf(origin, 'refs/heads/release/1.2.3')).toBe(develop);
   });
 
   it('moves an existing release branch forward, but never over commits made on it', () => {
     const { origin, seed } = originWithDevelop();
-    expect(runScript('scripts/ci/promote-release.sh', { cwd: jenkinsCheckout(dir, env, origin, 'develop'), env }).status).toBe(0);
+    expect(runScript('tools/ci/promote-release.sh', { cwd: jenkinsCheckout(dir, env, origin, 'develop'), env }).status).toBe(0);
 
     const next = commitFiles(seed, env, { 'feature.txt': 'newer\n' }, 'More on develop');
     git(seed, env, 'push', '--quiet', 'origin', 'develop');
     const second = path.join(dir, 'second');
     git(dir, env, 'clone', '--quiet', origin, second);
     git(second, env, 'checkout', '--quiet', '--detach', 'origin/develop');
-    expect(runScript('scripts/ci/promote-release.sh', { cwd: second, env }).status).toBe(0);
+    expect(runScript('tools/ci/promote-release.sh', { cwd: second, env }).status).toBe(0);
     expect(refOf(origin, 'refs/heads/release/1.2.3')).toBe(next);
 
     git(seed, env, 'fetch', '--quiet', 'origin');
@@ -74,7 +74,7 @@ describe('promote-release.sh', () => {
     const third = path.join(dir, 'third');
     git(dir, env, 'clone', '--quiet', origin, third);
     git(third, env, 'checkout', '--quiet', '--detach', 'origin/develop');
-    expect(runScript('scripts/ci/promote-release.sh', { cwd: third, env }).status).not.toBe(0);
+    expect(runScript('tools/ci/promote-release.sh', { cwd: third, env }).status).not.toBe(0);
     expect(refOf(origin, 'refs/heads/release/1.2.3')).toBe(fix);
   });
 
@@ -82,7 +82,7 @@ describe('promote-release.sh', () => {
     const { origin, seed } = originWithDevelop();
     git(seed, env, 'tag', 'v1.2.3');
     git(seed, env, 'push', '--quiet', 'origin', 'v1.2.3');
-    const result = runScript('scripts/ci/promote-release.sh', { cwd: jenkinsCheckout(dir, env, origin, 'develop'), env });
+    const result = runScript('tools/ci/promote-release.sh', { cwd: jenkinsCheckout(dir, env, origin, 'develop'), env });
     expect(result.status).toBe(1);
     expect(result.stderr).toMatch(/already released.*bump/);
     expect(refOf(origin, 'refs/heads/release/1.2.3')).toBeNull();
@@ -105,7 +105,7 @@ describe('merge-release.sh', () => {
   it('merges the accepted release into master, tags it v<version> and pushes both', () => {
     const { origin, release, hotfix } = originWithRelease();
     const workspace = jenkinsCheckout(dir, env, origin, 'release/1.2.3');
-    const result = runScript('scripts/ci/merge-release.sh', { cwd: workspace, env: { ...env, BRANCH_NAME: 'release/1.2.3' } });
+    const result = runScript('tools/ci/merge-release.sh', { cwd: workspace, env: { ...env, BRANCH_NAME: 'release/1.2.3' } });
     expect(result.status, result.stderr).toBe(0);
 
     const master = refOf(origin, 'refs/heads/master');
@@ -118,7 +118,7 @@ describe('merge-release.sh', () => {
   it('refuses a branch whose name does not match package.json', () => {
     const { origin, hotfix } = originWithRelease();
     const workspace = jenkinsCheckout(dir, env, origin, 'release/1.2.3');
-    const result = runScript('scripts/ci/merge-release.sh', { cwd: workspace, env: { ...env, BRANCH_NAME: 'release/9.9.9' } });
+    const result = runScript('tools/ci/merge-release.sh', { cwd: workspace, env: { ...env, BRANCH_NAME: 'release/9.9.9' } });
     expect(result.status).toBe(1);
     expect(result.stderr).toMatch(/does not match/);
     expect(refOf(origin, 'refs/heads/master')).toBe(hotfix);
@@ -127,7 +127,7 @@ describe('merge-release.sh', () => {
   it('fails on a conflict and pushes nothing', () => {
     const { origin, hotfix } = originWithRelease({ 'hotfix.txt': 'the release changed this too\n' });
     const workspace = jenkinsCheckout(dir, env, origin, 'release/1.2.3');
-    const result = runScript('scripts/ci/merge-release.sh', { cwd: workspace, env: { ...env, BRANCH_NAME: 'release/1.2.3' } });
+    const result = runScript('tools/ci/merge-release.sh', { cwd: workspace, env: { ...env, BRANCH_NAME: 'release/1.2.3' } });
     expect(result.status).not.toBe(0);
     expect(refOf(origin, 'refs/heads/master')).toBe(hotfix);
     expect(refOf(origin, 'refs/tags/v1.2.3')).toBeNull();
@@ -142,7 +142,7 @@ describe('pushing with the credentials Jenkins binds', () => {
 
   it('git-askpass.sh answers git prompts from GIT_USERNAME and GIT_PASSWORD', () => {
     const ask = (prompt: string) =>
-      spawnSync(path.join(ROOT, 'scripts/ci/git-askpass.sh'), [prompt], {
+      spawnSync(path.join(ROOT, 'tools/ci/git-askpass.sh'), [prompt], {
         env: { ...env, GIT_USERNAME: 'ci-bot', GIT_PASSWORD: 'tok en' },
         encoding: 'utf8',
       }).stdout;
@@ -158,11 +158,11 @@ describe('pushing with the credentials Jenkins binds', () => {
     git(workspace, env, 'remote', 'set-url', 'origin', url);
 
     // Asynchronous runs: the HTTP remote lives in this process and must keep answering.
-    const withoutCredentials = await runScriptAsync('scripts/ci/promote-release.sh', { cwd: workspace, env: { ...env, GIT_TERMINAL_PROMPT: '0' } });
+    const withoutCredentials = await runScriptAsync('tools/ci/promote-release.sh', { cwd: workspace, env: { ...env, GIT_TERMINAL_PROMPT: '0' } });
     expect(withoutCredentials.status).not.toBe(0);
     expect(refOf(origin, 'refs/heads/release/1.2.3')).toBeNull();
 
-    const result = await runScriptAsync('scripts/ci/promote-release.sh', {
+    const result = await runScriptAsync('tools/ci/promote-release.sh', {
       cwd: workspace,
       env: { ...env, GIT_USERNAME: 'ci-bot', GIT_PASSWORD: 's3cret-token' },
     });

@@ -1,12 +1,12 @@
 /**
  * @module sandbox
- * Runs the pipeline's scripts (scripts/ci/) the way a Jenkins agent would, but against fakes:
+ * Runs the pipeline's scripts (tools/ci/) the way a Jenkins agent would, but against fakes:
  * a `docker`/`docker-compose` on PATH that records its calls instead of acting, and git
  * repositories in a temporary folder standing in for the remote. Nothing leaves the machine.
  *
  * @example
  * const docker = fakeDocker(dir);
- * const run = runScript('scripts/ci/stack-down.sh', { cwd: dir, env: { ...docker.env, COMPOSE_PROJECT_NAME: 'x' } });
+ * const run = runScript('tools/ci/stack-down.sh', { cwd: dir, env: { ...docker.env, COMPOSE_PROJECT_NAME: 'x' } });
  * docker.calls(); // [{ argv: 'compose --profile loadtest ps -q', env: {...} }, ...]
  */
 import { execFileSync, spawn, spawnSync } from 'node:child_process';

@@ -5,7 +5,7 @@
  * Leading `NAME=value` assignments are allowed; pipes, lists, redirections, substitutions are not.
  *
  * @example
- * classifyShell('IMAGE_TAG=1.0.0 scripts/rolling-redeploy.sh'); // { kind: 'repo-script', path: 'scripts/rolling-redeploy.sh', env: ['IMAGE_TAG'] }
+ * classifyShell('IMAGE_TAG=1.0.0 deploy/compose/rolling-redeploy.sh'); // { kind: 'repo-script', path: 'deploy/compose/rolling-redeploy.sh', env: ['IMAGE_TAG'] }
  * classifyShell('npm run stress -- --json'); // { kind: 'npm', script: 'stress', env: [] }
  */
 
@@ -32,8 +32,8 @@ export function classifyShell(command: string): ShellCall {
     if (first && NPM_COMMANDS.has(first) && words.length === 2) return { kind: 'npm-command', command: first, env };
     return { kind: 'other', reason: `npm ${first ?? ''} is neither a script nor npm ci` };
   }
-  if (program && /^(\.\/)?scripts\/[\w./-]+$/.test(program) && !program.includes('..')) {
+  if (program && /^(\.\/)?(tools|deploy)\/[\w./-]+$/.test(program) && !program.includes('..')) {
     return { kind: 'repo-script', path: program.replace(/^\.\//, ''), env };
   }
-  return { kind: 'other', reason: `${program ?? '(nothing)'} is neither npm nor a script under scripts/` };
+  return { kind: 'other', reason: `${program ?? '(nothing)'} is neither npm nor a script under tools/ or deploy/` };
 }

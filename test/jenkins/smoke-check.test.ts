@@ -1,5 +1,5 @@
 /**
- * The post-deploy smoke check (scripts/ci/smoke-check.ts, `npm run smoke` via smoke.ts) against
+ * The post-deploy smoke check (tools/ci/smoke-check.ts, `npm run smoke` via smoke.ts) against
  * a stand-in for the deployed proxy on 127.0.0.1: passes on a healthy stack, waits out a proxy
  * that is restarting, fails on a wrong answer, and its command line reports through exit codes.
  */
@@ -8,7 +8,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { classifyProblems, LABELS, smokeCheck } from '../../scripts/ci/smoke-check.ts';
+import { classifyProblems, LABELS, smokeCheck } from '../../tools/ci/smoke-check.ts';
 import { ROOT } from './sandbox.ts';
 
 const SCORES = Object.fromEntries(LABELS.map((label) => [label, 0.01]));
@@ -79,10 +79,10 @@ describe('classifyProblems', () => {
   });
 });
 
-describe('npm run smoke (scripts/ci/smoke.ts)', () => {
+describe('npm run smoke (tools/ci/smoke.ts)', () => {
   const cli = (args: string[], env: Record<string, string> = {}) =>
     new Promise<{ status: number | null; output: string }>((resolve) => {
-      const child = spawn(path.join(ROOT, 'node_modules/.bin/tsx'), ['scripts/ci/smoke.ts', ...args], {
+      const child = spawn(path.join(ROOT, 'node_modules/.bin/tsx'), ['tools/ci/smoke.ts', ...args], {
         cwd: ROOT,
         env: { PATH: process.env.PATH ?? '', ...env },
       });

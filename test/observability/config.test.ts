@@ -12,9 +12,9 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { loadDashboards, panelQueries } from '../../scripts/observability/dashboard-queries.ts';
-import { nativePrometheusConfig } from '../../stack/prometheus-config.ts';
-import { REPO_ROOT } from '../../stack/stack.ts';
+import { REPO_ROOT } from '../../tools/lib/repo.ts';
+import { loadDashboards, panelQueries } from '../../tools/observability/dashboard-queries.ts';
+import { nativePrometheusConfig } from '../../tools/stack/prometheus-config.ts';
 import { loadRuleFiles, RULES_DIR } from './fast-rules.ts';
 
 const run = promisify(execFile);

@@ -8,7 +8,7 @@ import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parse, stringify } from 'yaml';
-import { REPO_ROOT } from '../../stack/stack.ts';
+import { REPO_ROOT } from '../../tools/lib/repo.ts';
 
 export const RULES_DIR = path.join(REPO_ROOT, 'observability/prometheus/rules');
 

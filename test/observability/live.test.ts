@@ -7,12 +7,13 @@
  */
 import { rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadDashboards, panelQueries, type PanelQuery } from '../../scripts/observability/dashboard-queries.ts';
-import { alerts, instantQuery, type PrometheusAlert } from '../../scripts/observability/prometheus-api.ts';
-import { renderDashboard } from '../../scripts/observability/render-dashboard.ts';
-import type { Stack } from '../../stack/stack.ts';
-import { sleep, waitFor } from '../../stack/wait.ts';
-import { postJson, startTestStack } from '../support/stack.ts';
+import { sleep, waitFor } from '../../tools/lib/wait.ts';
+import { loadDashboards, panelQueries, type PanelQuery } from '../../tools/observability/dashboard-queries.ts';
+import { alerts, instantQuery, type PrometheusAlert } from '../../tools/observability/prometheus-api.ts';
+import { renderDashboard } from '../../tools/observability/render-dashboard.ts';
+import type { Stack } from '../../tools/stack/stack.ts';
+import { startTestStack } from '../../tools/stack/test-stack.ts';
+import { postJson } from '../support/http.ts';
 import { listAlerts, postAlerts } from './alertmanager-api.ts';
 import { writeFastRules } from './fast-rules.ts';
 

@@ -3,9 +3,9 @@
  * PromQL, legends follow Grafana's format, values carry their unit, gaps break lines.
  */
 import { describe, expect, it } from 'vitest';
-import { toPromQL } from '../../scripts/observability/dashboard-queries.ts';
-import { legendName } from '../../scripts/observability/render-dashboard.ts';
-import { formatValue, renderSvg } from '../../scripts/observability/svg-charts.ts';
+import { toPromQL } from '../../tools/observability/dashboard-queries.ts';
+import { legendName } from '../../tools/observability/render-dashboard.ts';
+import { formatValue, renderSvg } from '../../tools/observability/dashboard-svg.ts';
 
 describe('toPromQL', () => {
   it('replaces interval variables with the window and replica filters with match-all', () => {

@@ -1,10 +1,10 @@
 /**
  * Production dependencies have no high or critical advisory that is not explained in
- * reliability/audit-allowlist.json. When the registry's audit endpoint cannot be used the test
+ * tools/reliability/audit-allowlist.json. When the registry's audit endpoint cannot be used the test
  * is skipped, never passed: with a banner in the output saying the audit did not run.
  */
 import { describe, expect, it } from 'vitest';
-import { formatOutcome, judgeAudit, readAllowlist, runAudit } from '../../reliability/audit.ts';
+import { formatOutcome, judgeAudit, readAllowlist, runAudit } from '../../tools/reliability/audit.ts';
 
 /** What `npm audit --json` prints, cut down to one high advisory reached through a dependency. */
 const REPORT = JSON.stringify({

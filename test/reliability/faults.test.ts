@@ -11,10 +11,11 @@
 import { readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { quantile, steadyLoad, type LoadSample } from '../../reliability/steady-load.ts';
-import { alerts, instantQuery } from '../../scripts/observability/prometheus-api.ts';
-import type { Replica, Stack } from '../../stack/stack.ts';
-import { waitForOk } from '../../stack/wait.ts';
+import { percentile } from '../../tools/lib/statistics.ts';
+import { waitForOk } from '../../tools/lib/wait.ts';
+import { alerts, instantQuery } from '../../tools/observability/prometheus-api.ts';
+import { steadyLoad, type LoadSample } from '../../tools/reliability/steady-load.ts';
+import type { Replica, Stack } from '../../tools/stack/stack.ts';
 import { writeFastRules } from '../observability/fast-rules.ts';
 import { loadTweets, sleep, startReliabilityStack, waitFor, type AccessLine } from './reliability-stack.ts';
 
@@ -42,7 +43,7 @@ afterAll(async () => {
 const load = (durationMs: number) =>
   steadyLoad({ url: stack.url, perSecond: 20, durationMs, body: (i) => JSON.stringify({ text: tweets[i % tweets.length] }), timeoutMs: 15_000 });
 
-const p99 = (samples: LoadSample[]) => quantile(samples.map((s) => s.latencyMs), 0.99).toFixed(1);
+const p99 = (samples: LoadSample[]) => percentile(samples.map((s) => s.latencyMs), 99).toFixed(1);
 const max = (samples: LoadSample[]) => Math.max(...samples.map((s) => s.latencyMs)).toFixed(1);
 const failures = (samples: LoadSample[]) => samples.filter((s) => s.status !== 200).map((s) => `#${s.i} ${s.status} ${s.errorCode ?? ''}`);
 
@@ -125,7 +126,7 @@ describe('faults under a steady load', () => {
     const samples = await load(5000);
     expect(samples.length).toBeGreaterThanOrEqual(95);
     expect(samples.filter((s) => s.status !== 503 || s.errorCode !== 'unavailable' || !s.retryAfter)).toEqual([]);
-    const p99Down = quantile(samples.map((s) => s.latencyMs), 0.99);
+    const p99Down = percentile(samples.map((s) => s.latencyMs), 99);
     expect(p99Down, `p99 of the 503 answers: ${p99Down.toFixed(1)} ms`).toBeLessThan(100);
 
     const fired = await waitFor(

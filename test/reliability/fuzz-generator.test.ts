@@ -6,8 +6,8 @@
 import { describe, expect, it } from 'vitest';
 import { parseJsonBody, validateClassifyBody } from '../../functions/src/api/classify-request.ts';
 import { ApiError } from '../../functions/src/api/errors.ts';
-import { CASE_KINDS, type FuzzCase } from '../../reliability/fuzz/case.ts';
-import { generateCase, generateCases } from '../../reliability/fuzz/generate.ts';
+import { CASE_KINDS, type FuzzCase } from '../../tools/reliability/fuzz/case.ts';
+import { generateCase, generateCases } from '../../tools/reliability/fuzz/generate.ts';
 
 const bytesOf = (c: FuzzCase): Buffer =>
   Buffer.concat(c.request.transport === 'http' ? [Buffer.from(c.request.method), Buffer.from(c.request.path), Buffer.from(c.request.body ?? [])] : c.request.chunks);

@@ -5,9 +5,9 @@
  * each replica's resting memory back within 10% of where it was after the warm-up.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_FUZZ, runFuzz, warmupFor } from '../../reliability/fuzz/run.ts';
-import { formatReport } from '../../reliability/fuzz/summary.ts';
-import type { Stack } from '../../stack/stack.ts';
+import { DEFAULT_FUZZ, runFuzz, warmupFor } from '../../tools/reliability/fuzz/run.ts';
+import { formatReport } from '../../tools/reliability/fuzz/summary.ts';
+import type { Stack } from '../../tools/stack/stack.ts';
 import { startReliabilityStack } from './reliability-stack.ts';
 
 const COUNT = 2000;

@@ -12,7 +12,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Stack } from '../../stack/stack.ts';
+import type { Stack } from '../../tools/stack/stack.ts';
 import { sleep, startReliabilityStack } from './reliability-stack.ts';
 
 let stack: Stack;

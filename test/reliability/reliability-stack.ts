@@ -6,11 +6,11 @@
  */
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { firstTweets } from '../../bench/corpus.ts';
-import { REPO_ROOT, type Stack, type StackOptions } from '../../stack/stack.ts';
-import { startTestStack } from '../support/stack.ts';
+import { firstTweets } from '../../tools/lib/corpus.ts';
+import type { Stack, StackOptions } from '../../tools/stack/stack.ts';
+import { startTestStack } from '../../tools/stack/test-stack.ts';
 
-export { sleep, waitFor } from '../../stack/wait.ts';
+export { sleep, waitFor } from '../../tools/lib/wait.ts';
 
 /** Below 32768: ports in Linux's ephemeral range can be taken by any outgoing connection. */
 export const RELIABILITY_PORTS = {
@@ -27,7 +27,7 @@ export function startReliabilityStack(name: string, options: Partial<StackOption
 
 /** Tweets of the Davidson dev split, as a steady load sends them. */
 export function loadTweets(count = 200): string[] {
-  return firstTweets(path.join(REPO_ROOT, 'data/davidson-tweets/dev.csv'), count);
+  return firstTweets(count);
 }
 
 export interface AccessLine {

@@ -3,8 +3,8 @@
  * latency drift, and the verdict (any error, or 5% RSS growth, fails).
  */
 import { describe, expect, it } from 'vitest';
-import { soakReport } from '../../reliability/soak/report.ts';
-import type { LoadSample } from '../../reliability/steady-load.ts';
+import { soakReport } from '../../tools/reliability/soak/report.ts';
+import type { LoadSample } from '../../tools/reliability/steady-load.ts';
 
 const MB = 1024 * 1024;
 /** 10 requests/s for `seconds`, latency growing with time. */

@@ -5,8 +5,9 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Stack } from '../../stack/stack.ts';
-import { postJson, startTestStack } from '../support/stack.ts';
+import type { Stack } from '../../tools/stack/stack.ts';
+import { startTestStack } from '../../tools/stack/test-stack.ts';
+import { postJson } from '../support/http.ts';
 
 let stack: Stack;
 beforeAll(async () => {

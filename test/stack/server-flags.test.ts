@@ -1,12 +1,12 @@
 /**
  * Every way of starting a replica gives Node the same V8 flags (SERVER_V8_FLAGS): the native
- * stack and the tests take them from stack/build.ts; `npm start` and the image's CMD repeat them.
+ * stack and the tests take them from tools/stack/build.ts; `npm start` and the image's CMD repeat them.
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { SERVER_V8_FLAGS } from '../../stack/build.ts';
-import { REPO_ROOT } from '../support/function-process.ts';
+import { REPO_ROOT } from '../../tools/lib/repo.ts';
+import { SERVER_V8_FLAGS } from '../../tools/stack/build.ts';
 
 const read = (file: string) => readFileSync(path.join(REPO_ROOT, file), 'utf8');
 

@@ -2,11 +2,11 @@
  * @module target
  * What the end-to-end tests run against: by default a native stack they start themselves; with
  * E2E_BASE_URL set, an already running compose stack (npm run test:compose), whose function
- * replicas are stopped and started through scripts/compose.sh.
+ * replicas are stopped and started through deploy/compose/compose.sh.
  */
-import { waitForOk } from '../../stack/wait.ts';
+import { waitForOk } from '../../tools/lib/wait.ts';
+import { startTestStack } from '../../tools/stack/test-stack.ts';
 import { compose } from '../compose/compose-cli.ts';
-import { startTestStack } from './stack.ts';
 
 export interface Target {
   url: string;

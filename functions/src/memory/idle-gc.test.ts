@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import { afterEach, describe, expect, it } from 'vitest';
-import { sleep, waitFor } from '../../../stack/wait.ts';
+import { sleep, waitFor } from '../../../tools/lib/wait.ts';
 import { startIdleGc, type IdleGc } from './idle-gc.ts';
 
 const IDLE_MS = 60;

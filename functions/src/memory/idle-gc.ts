@@ -6,7 +6,7 @@
  * in the fuzz runs here replicas often held 30-40 MB extra through 45 s of quiet. So after
  * IDLE_GC_MS without requests the replica makes one compacting full collection itself, which
  * gives the old generation's pages back; the young generation is kept small by the
- * --max-semi-space-size flag every replica runs with (SERVER_V8_FLAGS in stack/build.ts).
+ * --max-semi-space-size flag every replica runs with (SERVER_V8_FLAGS in tools/stack/build.ts).
  */
 import type { MiddlewareHandler } from 'hono';
 import v8 from 'node:v8';

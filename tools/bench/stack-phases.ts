@@ -1,0 +1,63 @@
+/**
+ * @module stack-phases
+ * One timed phase of load against the running stack through nginx, closed loop or open model
+ * (tools/load/load.ts), with what the replicas and the machine did meanwhile: CPU per process
+ * group (replicas, nginx, this load generator, everyone else) and the batcher's own figures.
+ */
+import { requestBody } from '../lib/corpus.ts';
+import { constantArrivals } from '../load/arrivals.ts';
+import { runArrivals, runClosedLoop, type LoadResult } from '../load/load.ts';
+import { PLAN } from '../load/scenarios.ts';
+import { summariseResult, type Summary } from '../load/summary.ts';
+import { startCpuMeter, type CpuShare, type Groups } from './cpu.ts';
+import { batchingBetween, readCounters, type BatchingFigures } from './replica-metrics.ts';
+
+export interface StackUnderTest {
+  /** nginx's base URL. */
+  url: string;
+  replicaUrls: string[];
+  /** Processes to account CPU to (replicas, nginx, generator). */
+  cpuGroups(): Groups;
+  texts: readonly string[];
+}
+
+export interface Phase {
+  label: string;
+  /** Offered requests per second (open model), or undefined for a closed loop. */
+  offeredRps: number | undefined;
+  concurrency: number | undefined;
+  summary: Summary;
+  cpu: CpuShare;
+  batching: BatchingFigures;
+}
+
+async function measured(
+  stack: StackUnderTest,
+  label: string,
+  offeredRps: number | undefined,
+  concurrency: number | undefined,
+  load: () => Promise<LoadResult>,
+): Promise<Phase> {
+  const before = await readCounters(stack.replicaUrls);
+  const meter = startCpuMeter(stack.cpuGroups());
+  const result = await load();
+  const cpu = meter.stop();
+  const after = await readCounters(stack.replicaUrls);
+  return { label, offeredRps, concurrency, summary: summariseResult(result), cpu, batching: batchingBetween(before, after, cpu.wallS) };
+}
+
+function target(stack: StackUnderTest) {
+  // Each phase starts the corpus at a different place, so phases do not all begin with the same tweets.
+  const offset = Math.floor(Math.random() * stack.texts.length);
+  return { url: new URL(PLAN.endpoint, stack.url).href, body: (i: number) => requestBody(stack.texts, offset + i), timeoutMs: 30_000 };
+}
+
+/** `concurrency` clients back to back: the most the stack answers per second. */
+export function closedLoop(stack: StackUnderTest, label: string, concurrency: number, seconds: number): Promise<Phase> {
+  return measured(stack, label, undefined, concurrency, () => runClosedLoop(target(stack), concurrency, seconds * 1000));
+}
+
+/** `rps` requests per second on schedule, whatever the answers (at most `maxInFlight` waiting). */
+export function openLoad(stack: StackUnderTest, label: string, rps: number, seconds: number, maxInFlight: number): Promise<Phase> {
+  return measured(stack, label, rps, undefined, () => runArrivals(target(stack), constantArrivals(rps, seconds), maxInFlight));
+}

@@ -1,0 +1,60 @@
+/**
+ * @module steady-load
+ * A steady stream of classify requests at a fixed rate (open model: request i leaves at
+ * i / rate seconds, answered or not, at most `maxInFlight` waiting), each recorded with when
+ * it left, how long it took and how it ended. The fault tests and the soak run on it.
+ */
+import http from 'node:http';
+import { sleep } from '../lib/wait.ts';
+import { postClassify, type Outcome } from '../load/load.ts';
+
+/** One request: its number, when it left (ms after the load started), and how it ended. */
+export type LoadSample = { i: number; atMs: number } & Outcome;
+
+export interface LoadOptions {
+  /** The proxy, e.g. http://127.0.0.1:8080. */
+  url: string;
+  perSecond: number;
+  durationMs: number;
+  /** Body of request i. */
+  body: (i: number) => string;
+  maxInFlight?: number;
+  timeoutMs?: number;
+  /** Stops early when it resolves (the soak's Ctrl-C). */
+  until?: Promise<unknown>;
+}
+
+/**
+ * @example
+ * const samples = await steadyLoad({ url: stack.url, perSecond: 20, durationMs: 10_000, body: (i) => JSON.stringify({ text: texts[i % texts.length] }) });
+ * const failed = samples.filter((s) => s.status !== 200);
+ */
+export async function steadyLoad(o: LoadOptions): Promise<LoadSample[]> {
+  const maxInFlight = o.maxInFlight ?? 64;
+  const agent = new http.Agent({ keepAlive: true, maxSockets: maxInFlight });
+  const url = new URL('/api/v1/classify', o.url);
+  const samples: LoadSample[] = [];
+  const pending = new Set<Promise<void>>();
+  let stopped = false;
+  void o.until?.then(() => (stopped = true));
+  const started = performance.now();
+  for (let i = 0; !stopped && i * (1000 / o.perSecond) < o.durationMs; i++) {
+    const due = i * (1000 / o.perSecond);
+    const wait = due - (performance.now() - started);
+    if (wait >= 1) await sleep(wait);
+    if (pending.size >= maxInFlight) {
+      // The client falling behind is a failure of the run, not a request: record it as one.
+      samples.push({ i, atMs: due, latencyMs: 0, status: 0, errorCode: 'client-saturated' });
+      continue;
+    }
+    const atMs = performance.now() - started;
+    const done: Promise<void> = postClassify(agent, url, o.body(i), o.timeoutMs ?? 30_000).then((outcome) => {
+      samples.push({ i, atMs, ...outcome });
+      pending.delete(done);
+    });
+    pending.add(done);
+  }
+  await Promise.all(pending);
+  agent.destroy();
+  return samples.sort((a, b) => a.i - b.i);
+}
