@@ -4,14 +4,14 @@
  * put the fair scheduler in front of it, wire the classifier, and warm it up: one request
  * through the whole path (so the first real one does not pay for first-run costs), then a few
  * forward passes of different shapes so the batch cost model has measured this machine before
- * the first admission decision.
+ * the first admission decision. The benchmarks and the evaluation build it the same way.
  */
-import { createClassifier } from './classify/classifier.ts';
+import { createClassifier, type Classifier } from './classify/classifier.ts';
 import type { Config } from './config.ts';
 import type { ReadyModel } from './lifecycle.ts';
-import { loadModel } from './model/loader.ts';
-import { createBatchCostModel } from './queue/batch-cost-model.ts';
-import { createScheduler, type SchedulerObserver } from './queue/scheduler.ts';
+import { loadModel, type LoadedModel } from './model/loader.ts';
+import { createBatchCostModel, type BatchCostModel } from './queue/batch-cost-model.ts';
+import { createScheduler, type Scheduler, type SchedulerObserver, type SchedulerOptions } from './queue/scheduler.ts';
 
 export const WARM_UP_TEXT = 'Warming up the model. This sentence is harmless.';
 
@@ -22,6 +22,40 @@ const CALIBRATION: [number, number][] = [
   [1, 64],
   [2, 64],
 ];
+
+export interface Engine {
+  classifier: Classifier;
+  scheduler: Scheduler;
+  costModel: BatchCostModel;
+}
+
+/**
+ * The scheduler and classifier over a loaded model, as the service wires them.
+ * @example
+ * const { classifier } = createEngine(model, config.scheduler, config.maxRequestTokens);
+ */
+export function createEngine(
+  model: LoadedModel,
+  scheduler: Partial<SchedulerOptions>,
+  budget: number,
+  observer?: SchedulerObserver,
+): Engine {
+  const costModel = createBatchCostModel();
+  const queue = createScheduler(model.forward, costModel, scheduler, observer);
+  const tokenization = { maxTokens: model.info.maxTokens, encode: model.encode, wrap: model.wrap };
+  return { classifier: createClassifier(tokenization, queue, { budget }), scheduler: queue, costModel };
+}
+
+/** One request through the whole path, then the calibration passes the cost model learns from. */
+export async function warmUp(model: LoadedModel, engine: Engine): Promise<void> {
+  await engine.classifier.classify([WARM_UP_TEXT], { threshold: 0.5, spans: true, client: 'warm-up', deadline: Infinity });
+  const sample = model.encode(WARM_UP_TEXT);
+  for (const [size, width] of CALIBRATION) {
+    const sequence = model.wrap(Array.from({ length: width - 2 }, (_, i) => sample[i % sample.length]!));
+    const { seconds } = await model.forward(Array.from({ length: size }, () => sequence));
+    engine.costModel.learn(size, width, seconds);
+  }
+}
 
 export interface PrepareOptions {
   observer?: SchedulerObserver;
@@ -35,17 +69,7 @@ export interface PrepareOptions {
  */
 export async function prepareModel(config: Config, options: PrepareOptions = {}): Promise<ReadyModel> {
   const model = await loadModel({ ...config, onCrash: options.onCrash });
-  const costModel = createBatchCostModel();
-  const scheduler = createScheduler(model.forward, costModel, config.scheduler, options.observer);
-  const tokenization = { maxTokens: model.info.maxTokens, encode: model.encode, wrap: model.wrap };
-  const classifier = createClassifier(tokenization, scheduler, { budget: config.maxRequestTokens });
-
-  await classifier.classify([WARM_UP_TEXT], { threshold: 0.5, spans: true, client: 'warm-up', deadline: Infinity });
-  const sample = model.encode(WARM_UP_TEXT);
-  for (const [size, width] of CALIBRATION) {
-    const sequence = model.wrap(Array.from({ length: width - 2 }, (_, i) => sample[i % sample.length]!));
-    const { seconds } = await model.forward(Array.from({ length: size }, () => sequence));
-    costModel.learn(size, width, seconds);
-  }
-  return { classifier, info: model.info, close: model.close };
+  const engine = createEngine(model, config.scheduler, config.maxRequestTokens, options.observer);
+  await warmUp(model, engine);
+  return { classifier: engine.classifier, info: model.info, close: model.close };
 }

@@ -5,25 +5,24 @@
  * Also checks that ORT_THREADS reaches ONNX Runtime by timing 1 against 2 intra-op threads.
  */
 import path from 'node:path';
-import { planBatches } from '../../functions/src/classify/batches.ts';
 import type { ModelDtype } from '../../functions/src/config.ts';
 import { ONNX_FILE } from '../../functions/src/model/location.ts';
 import { openBareSession } from './bare-session.ts';
 import { interleave, type Side } from './interleave.ts';
-import { loadPipeline, type Pipeline } from './pipeline.ts';
+import { benchOptions, loadPipeline, type Pipeline } from './pipeline.ts';
 import { summarise, type Timing } from './timing.ts';
 
 /** Texts per side per round: short enough that a burst of noise lands on both sides. */
 const ROUND_SIZE = 20;
 /** Calls per side before timing, so one-off costs (arena growth, lazy init) are not counted. */
 const WARM_UP_CALLS = 5;
-const OPTIONS = { threshold: 0.5, spans: false };
+const OPTIONS = benchOptions(false);
 /** Timed passes over all texts per batch size. */
 const BATCH_PASSES = 2;
 
 export interface BatchTiming extends Timing {
   maxBatchSize: number;
-  /** Forward passes the length-grouping made; fewer than texts / maxBatchSize when lengths differ. */
+  /** Forward passes the scheduler made per pass over the texts; more than texts / maxBatchSize when lengths differ. */
   batches: number;
 }
 
@@ -50,30 +49,36 @@ async function warmUp(side: Side): Promise<void> {
 }
 
 /**
- * Each batch size classifies all `texts` in one call (the scorer groups them by length), twice,
- * in A B B A order; a pass is long, so two per size are enough to even out noise between sizes.
+ * Each batch size classifies all `texts` in one call (the scheduler groups them by length, as
+ * it does for a busy replica), twice, in A B B A order; a pass is long, so two per size are
+ * enough to even out noise between sizes.
  */
 async function measureBatches(pipeline: Pipeline, texts: readonly string[], sizes: readonly number[]): Promise<BatchTiming[]> {
-  const lengths = texts.map((text) => pipeline.model.wrap(pipeline.model.encode(text)).length);
-  const classifiers = sizes.map((size) => pipeline.withMaxBatchSize(size));
+  const engines: Array<Awaited<ReturnType<Pipeline['withMaxBatchSize']>>> = [];
+  for (const size of sizes) engines.push(await pipeline.withMaxBatchSize(size));
   // One full batch each first, so the arena has grown to batch shapes before timing.
-  for (const [i, size] of sizes.entries()) await classifiers[i]!.classify(texts.slice(0, size), OPTIONS);
-  const sides = classifiers.map((classifier): Side => () => classifier.classify([...texts], OPTIONS));
+  for (const [i, size] of sizes.entries()) await engines[i]!.classifier.classify(texts.slice(0, size), OPTIONS);
+  const before = engines.map((e) => e.passes());
+  const sides = engines.map(({ classifier }): Side => () => classifier.classify([...texts], OPTIONS));
   const passes = await interleave(sides, BATCH_PASSES, 1);
   return sizes.map((maxBatchSize, i) => ({
     ...summarise(passes[i]!, texts.length * BATCH_PASSES),
     maxBatchSize,
-    batches: planBatches(lengths, { maxBatchSize }).length,
+    batches: (engines[i]!.passes() - before[i]!) / BATCH_PASSES,
   }));
 }
 
 /** Single-text pipeline latency with ORT_THREADS=1 (`one`) and =2 (loaded here), interleaved. */
 async function compareThreads(one: Pipeline, modelDir: string, dtype: ModelDtype, texts: readonly string[]): Promise<ThreadsRun> {
   const two = await loadPipeline(modelDir, dtype, 2);
-  const sides = [singleTextSide(one, texts), singleTextSide(two, texts)];
-  for (const side of sides) await warmUp(side);
-  const [oneThread, twoThreads] = await interleave(sides, texts.length, ROUND_SIZE);
-  return { texts: texts.length, oneThread: summarise(oneThread!, texts.length), twoThreads: summarise(twoThreads!, texts.length) };
+  try {
+    const sides = [singleTextSide(one, texts), singleTextSide(two, texts)];
+    for (const side of sides) await warmUp(side);
+    const [oneThread, twoThreads] = await interleave(sides, texts.length, ROUND_SIZE);
+    return { texts: texts.length, oneThread: summarise(oneThread!, texts.length), twoThreads: summarise(twoThreads!, texts.length) };
+  } finally {
+    await two.close();
+  }
 }
 
 /** `threadTexts` > 0 also runs the 1-against-2-threads check on that many of `texts`. */
@@ -97,12 +102,16 @@ export async function measureInProcess(
   } finally {
     await bare.release();
   }
-  const batches = await measureBatches(pipeline, texts, batchSizes);
-  return {
-    inProcessLoadMs: pipeline.loadMs,
-    single: summarise(single, texts.length),
-    bareSingle: summarise(bareSingle, texts.length),
-    batches,
-    threads: threadTexts > 0 ? await compareThreads(pipeline, modelDir, dtype, texts.slice(0, threadTexts)) : undefined,
-  };
+  try {
+    const batches = await measureBatches(pipeline, texts, batchSizes);
+    return {
+      inProcessLoadMs: pipeline.loadMs,
+      single: summarise(single, texts.length),
+      bareSingle: summarise(bareSingle, texts.length),
+      batches,
+      threads: threadTexts > 0 ? await compareThreads(pipeline, modelDir, dtype, texts.slice(0, threadTexts)) : undefined,
+    };
+  } finally {
+    await pipeline.close();
+  }
 }

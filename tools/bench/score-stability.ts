@@ -6,10 +6,9 @@
  * the service's own batcher (so the batches are the ones a busy replica would form), and
  * reports the largest difference in any label's probability.
  */
-import { createBatcher } from '../../functions/src/classify/batcher.ts';
-import { sigmoid } from '../../functions/src/classify/scorer.ts';
 import { readConfig, type ModelDtype } from '../../functions/src/config.ts';
 import { loadModel } from '../../functions/src/model/loader.ts';
+import { createEngine, warmUp } from '../../functions/src/service.ts';
 
 export interface ScoreStability {
   dtype: ModelDtype;
@@ -35,47 +34,46 @@ export interface ScoreStability {
 export async function measureScoreStability(modelDir: string, dtype: ModelDtype, texts: readonly string[]): Promise<ScoreStability> {
   const config = readConfig({ MODEL_DIR: modelDir, MODEL_DTYPE: dtype, ORT_THREADS: '1' });
   const model = await loadModel(config);
-  const sequences = texts.map((text) => model.wrap(model.encode(text).slice(0, model.info.maxTokens - 2)));
-  const alone: Float32Array[] = [];
-  for (const sequence of sequences) alone.push((await model.forward([sequence]))[0]!);
+  try {
+    const sequences = texts.map((text) => model.wrap(model.encode(text).slice(0, model.info.maxTokens - 2)));
+    const alone: Float32Array[] = [];
+    for (const sequence of sequences) alone.push((await model.forward([sequence])).logits[0]!);
 
-  let passes = 0;
-  // The batcher hands back probabilities; the logits of each sequence are kept on the way through.
-  const batchedLogits = new Map<number[], Float32Array>();
-  // As the service wires it, with shedding off: everything is queued at once, as under load.
-  const batcher = createBatcher(
-    async (batch) => {
-      passes++;
-      const logits = await model.forward(batch);
-      batch.forEach((sequence, i) => batchedLogits.set(sequence, logits[i]!));
-      return logits;
-    },
-    { ...config.batching, maxLengthRatio: 1.25, maxQueueDelayMs: 600_000 },
-  );
-  const batched = await Promise.all(sequences.map(async (sequence) => (await batcher.score([sequence]))[0]!));
+    // The service's scheduler, warmed up as the service's, with shedding off: everything is
+    // queued at once, as under load, from as many clients as texts.
+    let passes = 0;
+    const observer = { queueDepth: () => {}, dropped: () => {}, batch: () => void passes++ };
+    const { scheduler, ...engine } = createEngine(model, { ...config.scheduler, maxQueueDelaySeconds: 3600 }, Infinity, observer);
+    await warmUp(model, { scheduler, ...engine });
+    passes = 0;
+    const batched = await Promise.all(
+      sequences.map(async (sequence, i) => (await scheduler.submit({ client: String(i), sequences: [sequence], deadline: Infinity })).rows[0]!),
+    );
 
-  let worstAbsDiff = 0;
-  let worstText = 0;
-  let worstLogitDiff = 0;
-  batched.forEach((row, t) => {
-    const aloneProbabilities = sigmoid(alone[t]!);
-    const logits = batchedLogits.get(sequences[t]!)!;
-    row.forEach((p, label) => {
-      const diff = Math.abs(p - aloneProbabilities[label]!);
-      if (diff > worstAbsDiff) {
-        worstAbsDiff = diff;
-        worstText = t;
-      }
-      worstLogitDiff = Math.max(worstLogitDiff, Math.abs(logits[label]! - alone[t]![label]!));
+    const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
+    let worstAbsDiff = 0;
+    let worstText = 0;
+    let worstLogitDiff = 0;
+    batched.forEach((logits, t) => {
+      logits.forEach((logit, label) => {
+        const diff = Math.abs(sigmoid(logit) - sigmoid(alone[t]![label]!));
+        if (diff > worstAbsDiff) {
+          worstAbsDiff = diff;
+          worstText = t;
+        }
+        worstLogitDiff = Math.max(worstLogitDiff, Math.abs(logit - alone[t]![label]!));
+      });
     });
-  });
-  return {
-    dtype,
-    offline: model.info.offline,
-    texts: texts.length,
-    worstAbsDiff,
-    worstText,
-    worstLogitDiff,
-    meanBatchSize: sequences.length / passes,
-  };
+    return {
+      dtype,
+      offline: model.info.offline,
+      texts: texts.length,
+      worstAbsDiff,
+      worstText,
+      worstLogitDiff,
+      meanBatchSize: sequences.length / passes,
+    };
+  } finally {
+    await model.close();
+  }
 }

@@ -72,7 +72,7 @@ type Scores = Record<EvaluatedLabel, Float64Array>;
 async function scoreTweets(tweets: Tweet[], threshold: number): Promise<{ info: ModelInfo; scores: Scores; loadSeconds: number }> {
   const loadStart = performance.now();
   process.stderr.write('loading model…\n');
-  const { classifier, info } = await prepareModel(readConfig(process.env));
+  const { classifier, info, close } = await prepareModel(readConfig(process.env));
   const loadSeconds = (performance.now() - loadStart) / 1000;
 
   const scores = Object.fromEntries(
@@ -82,15 +82,16 @@ async function scoreTweets(tweets: Tweet[], threshold: number): Promise<{ info: 
   const order = tweets.map((_, i) => i).sort((a, b) => tweets[a]!.text.length - tweets[b]!.text.length);
   for (let start = 0; start < order.length; start += BATCH_SIZE) {
     const batch = order.slice(start, start + BATCH_SIZE);
-    const results = await classifier.classify(
+    const { results } = await classifier.classify(
       batch.map((i) => tweets[i]!.text),
-      { threshold, spans: false },
+      { threshold, spans: false, client: 'eval', deadline: Infinity },
     );
     results.forEach((result, k) => {
       for (const label of EVALUATED_LABELS) scores[label][batch[k]!] = result.scores[label];
     });
     reportProgress(start + batch.length, order.length);
   }
+  await close();
   return { info, scores, loadSeconds };
 }
 
