@@ -4,8 +4,8 @@
  * ports, processes or signals (see server.ts); give it a Lifecycle and it answers requests.
  */
 import { Hono, type Context, type MiddlewareHandler } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import { timing } from 'hono/timing';
+import { bodySizeLimit } from './api/body-size.ts';
 import { classifyHandler } from './api/classify-handler.ts';
 import { ApiError, errorResponse } from './api/errors.ts';
 import { modelHandler } from './api/model-handler.ts';
@@ -95,7 +95,7 @@ export function createApp(options: AppOptions): Hono {
   app.get('/api/v1/openapi.json', (c) => c.json(openApiDocument));
   app.post(
     '/api/v1/classify',
-    bodyLimit({ maxSize: maxBodyBytes, onError: tooLarge }),
+    bodySizeLimit(maxBodyBytes, tooLarge),
     classifyHandler(lifecycle, {
       clientOf: options.clientOf ?? (() => 'anonymous'),
       deadlineMs: options.requestDeadlineMs ?? 30_000,
