@@ -44,7 +44,8 @@ export async function startFunction(options: StartOptions): Promise<FunctionProc
       ...process.env,
       HOST: '127.0.0.1',
       PORT: String(options.port),
-      MODEL_DIR: path.join(REPO_ROOT, 'model/weights'),
+      // The committed stand-in, named explicitly: a test must not depend on what model/weights holds.
+      MODEL_DIR: OFFLINE_MODEL_DIR,
       ...options.env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
