@@ -17,7 +17,7 @@ import { errorBody } from './api/errors.ts';
 import { ConfigError, readConfig, type Config } from './config.ts';
 import { Lifecycle } from './lifecycle.ts';
 import { describeError, log } from './log.ts';
-import { startIdleGc } from './memory/idle-gc.ts';
+import { gcExposed, startIdleGc } from './memory/idle-gc.ts';
 import { createMetrics, type Metrics } from './metrics/metrics.ts';
 import { modelName } from './model/loader.ts';
 import { locateModel, ModelNotFoundError } from './model/location.ts';
@@ -87,6 +87,9 @@ async function main(): Promise<void> {
     config = readConfig(process.env);
     // Before listening: a chosen model that is missing must stop the replica, not answer /healthz.
     locateModel(config);
+    if (config.idleGcMs > 0 && !gcExposed()) {
+      throw new ConfigError('IDLE_GC_MS needs V8\'s gc(): start node with --expose-gc (as npm start, the image and tools/stack do), or set IDLE_GC_MS=0');
+    }
   } catch (error) {
     if (!(error instanceof ConfigError || error instanceof ModelNotFoundError)) throw error;
     log.error(error instanceof ConfigError ? 'invalid configuration' : 'model not found', { message: error.message });
@@ -109,7 +112,7 @@ async function main(): Promise<void> {
     onUnexpectedError: (error) => log.error('unexpected error', describeError(error)),
   });
   const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (address) =>
-    log.info('listening', { address: address.address, port: address.port }),
+    log.info('listening', { address: address.address, port: address.port, node: process.version }),
   ) as Server;
   // Answers given while draining tell the client (or nginx) to use another connection.
   server.on('request', (_req, res) => {

@@ -1,7 +1,10 @@
 /**
- * Start-up, readiness, ORT_THREADS and SIGTERM drain, with the real offline model.
+ * Start-up, readiness, ORT_THREADS and SIGTERM drain, with the real offline model, in replicas
+ * run as the image runs them.
  */
-import { readdirSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createApp } from '../src/app.ts';
 import { readConfig } from '../src/config.ts';
@@ -9,6 +12,7 @@ import { Lifecycle } from '../src/lifecycle.ts';
 import { createMetrics } from '../src/metrics/metrics.ts';
 import { prepareModel } from '../src/service.ts';
 import { startFunction } from '../../tools/stack/function-process.ts';
+import { imageNodeMajor } from '../../tools/stack/image-node.ts';
 
 describe('readiness', () => {
   it('/readyz is 503 with Retry-After until the model is loaded and warmed up, then 200', async () => {
@@ -55,8 +59,34 @@ describe('ORT_THREADS', () => {
 describe('start-up failures are loud', () => {
   it('exits 2 with a message naming a bad variable', async () => {
     await expect(startFunction({ port: 18184, env: { MODEL_DTYPE: 'fp16' }, readyTimeoutMs: 5000 })).rejects.toThrow(
-      /MODEL_DTYPE must be q8 or fp32/,
+      /exit code 2\)[\s\S]*MODEL_DTYPE must be q8 or fp32/,
     );
+  });
+
+  it('exits 2 naming the missing files when MODEL_DIR names a folder without the model, instead of serving the stand-in', async () => {
+    const empty = mkdtempSync(path.join(tmpdir(), 'no-model-'));
+    try {
+      await expect(startFunction({ port: 18184, env: { MODEL_DIR: empty }, readyTimeoutMs: 5000 })).rejects.toThrow(
+        /exit code 2\)[\s\S]*"model not found".*unitary\/toxic-bert\/config\.json.*missing/,
+      );
+    } finally {
+      rmSync(empty, { recursive: true, force: true });
+    }
+  });
+
+  it('exits 2 when IDLE_GC_MS is on but node was started without --expose-gc', async () => {
+    await expect(startFunction({ port: 18184, v8Flags: [], env: { IDLE_GC_MS: '5000' }, readyTimeoutMs: 5000 })).rejects.toThrow(
+      /exit code 2\)[\s\S]*IDLE_GC_MS needs V8's gc\(\): start node with --expose-gc/,
+    );
+  });
+});
+
+describe('the replicas the tests start', () => {
+  it('run on the Node major of the function image', async () => {
+    const fn = await startFunction({ port: 18184 });
+    await fn.stop();
+    const listening = fn.output().split('\n').find((line) => line.includes('"msg":"listening"'));
+    expect(JSON.parse(listening!).node).toMatch(new RegExp(`^v${imageNodeMajor()}\\.`));
   });
 });
 
