@@ -17,14 +17,17 @@ import { REPO_ROOT } from '../lib/repo.ts';
 export const SERVER_BUNDLE = path.join(REPO_ROOT, 'dist/functions/server.mjs');
 
 /**
- * Rebuilds the server bundle (about 0.1 s), so a stale bundle can never be tested, and the
- * inference worker's beside it (functions/src/model/inference-thread.ts looks for it there).
+ * Rebuilds the server bundle (about 0.1 s), so a stale bundle can never be tested, the
+ * inference worker's beside it (functions/src/model/inference-thread.ts looks for it there),
+ * and npm start's first step (model/first-run.ts).
  */
 export async function buildServer(): Promise<string> {
   await esbuild({
     entryPoints: {
       server: path.join(REPO_ROOT, 'functions/src/server.ts'),
       'inference-worker': path.join(REPO_ROOT, 'functions/src/model/inference-worker.ts'),
+      // npm start's offer to fetch the model; beside the server, so it derives the same default MODEL_DIR.
+      'first-run': path.join(REPO_ROOT, 'model/first-run.ts'),
     },
     outdir: path.dirname(SERVER_BUNDLE),
     outExtension: { '.js': '.mjs' },
