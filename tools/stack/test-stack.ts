@@ -19,14 +19,13 @@ export const TEST_PORTS = {
 } as const;
 
 /**
- * Replicas run as the image runs them and serve the committed stand-in unless told otherwise,
- * whatever model/weights holds.
+ * Replicas run as `npm run stack` runs them (tools/stack/replica-command.ts says why) and serve
+ * the committed stand-in unless told otherwise, whatever model/weights holds.
  */
 export function startTestStack(options: Partial<StackOptions> = {}): Promise<Stack> {
   return startStack({
     ...TEST_PORTS,
     dir: path.join(REPO_ROOT, '.stack-test'),
-    runtime: 'image',
     ...options,
     functionEnv: { MODEL_DIR: OFFLINE_MODEL_DIR, ...options.functionEnv },
   });
