@@ -198,8 +198,9 @@ export function App() {
       </section>
 
       <footer class="footer">
-        <span>
-          Model: {model ? `${model.id} (${model.dtype})` : 'unitary/toxic-bert'}. Your text is not stored or logged.
+        <span data-testid="model-name">
+          {model && `Model: ${model.offline ? `the offline stand-in for ${model.id}` : model.id} (${model.dtype}). `}
+          Your text is not stored or logged.
         </span>
         <a href="/api/v1/openapi.json">HTTP API</a>
       </footer>

@@ -15,11 +15,11 @@
  * they took in each phase, and texts per CPU second, which they disturb far less.
  * A benchmark, not a test: it reports missed targets and exits 0 unless it fails to run.
  */
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { ONNX_FILE, requiredFiles } from '../../functions/src/model/location.ts';
+import { missingFiles, ONNX_FILE } from '../../functions/src/model/location.ts';
 import { loadCorpus } from '../lib/corpus.ts';
 import { childPids } from '../lib/processes.ts';
 import { REPO_ROOT } from '../lib/repo.ts';
@@ -100,7 +100,7 @@ function options(): { modelDir: string; json: boolean; plot: string } {
   }
   if (!values['model-dir']) usage('--model-dir is required');
   const modelDir = path.resolve(values['model-dir']);
-  const missing = requiredFiles(DTYPE).filter((file) => !existsSync(path.join(modelDir, MODEL_ID, file)));
+  const missing = missingFiles(modelDir, MODEL_ID, DTYPE);
   if (missing.length > 0) usage(`no ${DTYPE} model in ${modelDir}: missing ${missing.map((f) => `${MODEL_ID}/${f}`).join(', ')}`);
   return { modelDir, json: values.json, plot: path.resolve(values.plot) };
 }
