@@ -11,7 +11,12 @@ import { ApiError, errorResponse } from './api/errors.ts';
 import { modelHandler } from './api/model-handler.ts';
 import { openApiDocument } from './api/openapi.ts';
 import { healthzHandler, readyzHandler } from './api/readiness.ts';
-import { API_ROUTES, classifyRoute, modelRoute, openApiRoute } from './api/routes.ts';
+import { analyzeRoute, API_ROUTES, classifyRoute, moderationsRoute, modelRoute, openApiRoute, suggestScoreRoute } from './api/routes.ts';
+import type { ScoringContext } from './api/scoring.ts';
+import { renderOpenAiError } from './api/openai/errors.ts';
+import { moderationsHandler } from './api/openai/handler.ts';
+import { PerspectiveError, renderPerspectiveError } from './api/perspective/errors.ts';
+import { analyzeHandler, suggestScoreHandler } from './api/perspective/handlers.ts';
 import { OverBudgetError } from './classify/cost.ts';
 import type { Lifecycle } from './lifecycle.ts';
 import type { Metrics, ShedReason } from './metrics/metrics.ts';
@@ -63,6 +68,9 @@ function refusal(error: unknown): { error: ApiError; shed?: ShedReason } | undef
   return undefined;
 }
 
+/** Where each dialect's routes live: the native API, Perspective's, OpenAI's. */
+const DIALECT_PREFIXES = ['/api/', '/v1alpha1/', '/v1/'];
+
 /** Paths and the methods they answer, for 405 answers on the wrong method. */
 const ROUTES: Record<string, string> = {
   ...Object.fromEntries(API_ROUTES.map((route) => [route.path, route.method.toUpperCase()])),
@@ -84,9 +92,16 @@ export function createApp(options: AppOptions): Hono {
     throw new ApiError(413, 'payload_too_large', `the body must be at most ${maxBodyBytes} bytes`);
   };
 
+  const scoring: ScoringContext = {
+    lifecycle,
+    clientOf: options.clientOf ?? (() => 'anonymous'),
+    deadlineMs: options.requestDeadlineMs ?? 30_000,
+    observe: metrics.recordClassification,
+  };
+
   app.use(metricsMiddleware(metrics, new Set(Object.keys(routes))));
   if (options.activity) app.use(options.activity);
-  app.use('/api/*', timing({ totalDescription: 'in the replica' }));
+  for (const prefix of DIALECT_PREFIXES) app.use(`${prefix}*`, timing({ totalDescription: 'in the replica' }));
   app.get('/healthz', healthzHandler);
   app.get('/readyz', readyzHandler(lifecycle));
   app.get('/metrics', async (c) => c.body(await metrics.registry.metrics(), 200, { 'Content-Type': metrics.registry.contentType }));
@@ -95,12 +110,11 @@ export function createApp(options: AppOptions): Hono {
   app.post(
     classifyRoute.path,
     bodySizeLimit(maxBodyBytes, tooLarge),
-    classifyHandler(lifecycle, {
-      clientOf: options.clientOf ?? (() => 'anonymous'),
-      deadlineMs: options.requestDeadlineMs ?? 30_000,
-      observe: metrics.recordClassification,
-    }),
+    classifyHandler(scoring),
   );
+  app.post(analyzeRoute.path, bodySizeLimit(maxBodyBytes, tooLarge), analyzeHandler(scoring));
+  app.post(suggestScoreRoute.path, bodySizeLimit(maxBodyBytes, tooLarge), suggestScoreHandler());
+  app.post(moderationsRoute.path, bodySizeLimit(maxBodyBytes, tooLarge), moderationsHandler(scoring));
   if (options.faultInjection) {
     app.post('/debug/fault', () => {
       throw new Error('fault injected on purpose by POST /debug/fault');
@@ -116,19 +130,31 @@ export function createApp(options: AppOptions): Hono {
     throw new ApiError(404, 'not_found', 'no such path');
   });
 
+  /** An error in the format of the dialect the path speaks. */
+  const render = (error: ApiError, path: string): Response => {
+    if (path.startsWith('/v1alpha1/')) return renderPerspectiveError(error);
+    if (path.startsWith('/v1/')) return renderOpenAiError(error);
+    return errorResponse(error);
+  };
+
   app.onError((error, c) => {
-    if (error instanceof ApiError) {
-      const allow = error.status === 405 ? { Allow: routes[c.req.path]! } : undefined;
-      return errorResponse(error, allow);
+    const path = c.req.path;
+    let response: Response;
+    if (error instanceof PerspectiveError) {
+      response = renderPerspectiveError(error);
+    } else if (error instanceof ApiError) {
+      response = render(error, path);
+    } else {
+      const refused = refusal(error);
+      if (refused?.shed) metrics.shed.inc({ reason: refused.shed });
+      if (!refused) {
+        metrics.exceptions.inc({ type: error.name || 'Error' });
+        onUnexpectedError?.(error);
+      }
+      response = render(refused?.error ?? new ApiError(500, 'internal_error', 'an unexpected error occurred; it has been logged'), path);
     }
-    const refused = refusal(error);
-    if (refused) {
-      if (refused.shed) metrics.shed.inc({ reason: refused.shed });
-      return errorResponse(refused.error);
-    }
-    metrics.exceptions.inc({ type: error.name || 'Error' });
-    onUnexpectedError?.(error);
-    return errorResponse(new ApiError(500, 'internal_error', 'an unexpected error occurred; it has been logged'));
+    if (response.status === 405) response.headers.set('Allow', routes[path]!);
+    return response;
   });
   return app;
 }

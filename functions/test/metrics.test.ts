@@ -62,10 +62,10 @@ describe('/metrics', () => {
 
   it('times each phase of a classify request and records its cost', () => {
     for (const phase of ['tokenization', 'queue', 'inference']) {
-      expect(line(new RegExp(`^toxicity_request_${phase}_seconds_count 1$`)), phase).toBeDefined();
+      expect(line(new RegExp(`^toxicity_request_${phase}_seconds_count\\{dialect="native"\\} 1$`)), phase).toBeDefined();
     }
-    expect(line(/^toxicity_request_cost_tokens_count 1$/)).toBeDefined();
-    expect(Number(line(/^toxicity_request_cost_tokens_sum /)!.split(' ')[1])).toBeGreaterThan(4);
+    expect(line(/^toxicity_request_cost_tokens_count\{dialect="native"\} 1$/)).toBeDefined();
+    expect(Number(line(/^toxicity_request_cost_tokens_sum\{dialect="native"\} /)!.split(' ')[1])).toBeGreaterThan(4);
   });
 
   it('counts refused requests and dropped work by reason, every reason present from the start', () => {
@@ -78,7 +78,8 @@ describe('/metrics', () => {
   });
 
   it('counts flagged texts per label, every label present from the start', () => {
-    expect(line(/^toxicity_texts_classified_total 2$/)).toBeDefined();
+    expect(line(/^toxicity_texts_classified_total\{dialect="native"\} 2$/)).toBeDefined();
+    expect(line(/^toxicity_texts_classified_total\{dialect="openai"\} 0$/)).toBeDefined();
     expect(line(/^toxicity_texts_flagged_total\{label="toxic"\} [12]$/)).toBeDefined();
     expect(line(/^toxicity_texts_flagged_total\{label="threat"\} \d+$/)).toBeDefined();
   });

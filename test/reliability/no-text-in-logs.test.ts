@@ -2,7 +2,9 @@
  * The submitted text never reaches a log. Requests carry unique markers wherever a client puts
  * text: `text`, `texts`, invalid JSON, bodies that trigger every kind of error (too long, too
  * large, wrong type, wrong method, unknown method, bad UTF-8, cut off mid-body), query strings
- * (on the API and on the page), and a burst over the rate limit. Then every file in the
+ * (on the API and on the page), the drop-in dialects (Perspective's `comment.text`, OpenAI's
+ * `input`) with the API keys their clients send (`?key=`, `Authorization: Bearer`, `X-API-Key`),
+ * and bursts over the rate limit. Then every file in the
  * stack's log folder (nginx access and error logs, each replica's log, Prometheus,
  * Alertmanager, node-exporter) is scanned: no marker may appear. The scan is shown not to be
  * vacuous: the same logs do record the requests (their ids) and nginx's errors about them.
@@ -33,8 +35,11 @@ function marker(): string {
 }
 
 let requestNumber = 0;
-async function send(pathAndQuery: string, init: { method?: string; body?: string | Uint8Array<ArrayBuffer>; contentType?: string | null } = {}): Promise<Response> {
-  const headers: Record<string, string> = { 'x-request-id': `privacy-${requestNumber++}` };
+async function send(
+  pathAndQuery: string,
+  init: { method?: string; body?: string | Uint8Array<ArrayBuffer>; contentType?: string | null; headers?: Record<string, string> } = {},
+): Promise<Response> {
+  const headers: Record<string, string> = { 'x-request-id': `privacy-${requestNumber++}`, ...init.headers };
   if (init.contentType !== null) headers['content-type'] = init.contentType ?? 'application/json';
   const res = await fetch(`${stack.url}${pathAndQuery}`, { method: init.method ?? 'POST', headers, body: init.body });
   await res.arrayBuffer();
@@ -89,6 +94,23 @@ describe('no submitted text in any log', () => {
     note('missing asset query string', await send(`/assets/nope.js?q=${marker()}`, { method: 'GET', contentType: null }));
     note('page POST with a query string', await send(`/?q=${marker()}`, { body: 'd'.repeat(1_200_000) }));
 
+    // The drop-in dialects, with keys where their clients put them: a key is as secret as a text.
+    const analyze = (query: string, body: unknown) => send(`/v1alpha1/comments:analyze?${query}`, { body: JSON.stringify(body) });
+    note('Perspective analyze', await analyze(`key=${marker()}&alt=json`, { comment: { text: `you ${marker()}` }, requestedAttributes: { TOXICITY: {} }, spanAnnotations: true }));
+    note('Perspective empty comment', await analyze(`key=${marker()}`, { comment: { text: '' }, requestedAttributes: { TOXICITY: {} }, clientToken: marker() }));
+    note('Perspective unknown attribute', await analyze(`key=${marker()}`, { comment: { text: marker() }, requestedAttributes: { [marker()]: {} } }));
+    note('Perspective bad JSON', await send(`/v1alpha1/comments:analyze?key=${marker()}`, { body: `{"comment": {"text": "${marker()}` }));
+    note('Perspective over the body limit', await send(`/v1alpha1/comments:suggestscore?key=${marker()}`, { body: JSON.stringify({ comment: { text: `${marker()}${'e'.repeat(1_100_000)}` } }) }));
+    note('Perspective suggestscore', await send(`/v1alpha1/comments:suggestscore?key=${marker()}`, {
+      body: JSON.stringify({ comment: { text: marker() }, attributeScores: { TOXICITY: { summaryScore: { value: 1 } } }, clientToken: marker(), communityId: marker() }),
+    }));
+    const bearer = () => ({ authorization: `Bearer sk-${marker()}` });
+    note('OpenAI moderation', await send('/v1/moderations', { body: JSON.stringify({ model: 'omni-moderation-latest', input: [marker(), `so ${marker()}`] }), headers: bearer() }));
+    note('OpenAI bad input', await send('/v1/moderations', { body: JSON.stringify({ input: [{ type: 'text', text: marker() }, { type: 'image_url', image_url: { url: marker() } }] }), headers: bearer() }));
+    note('OpenAI unknown argument', await send('/v1/moderations', { body: JSON.stringify({ input: 'hi', [marker()]: marker() }), headers: { 'x-api-key': marker() } }));
+    note('OpenAI query string', await send(`/v1/moderations?key=${marker()}`, { body: JSON.stringify({ input: marker() }), headers: bearer() }));
+    note('native with a key header', await send('/api/v1/classify', { body: JSON.stringify({ text: marker() }), headers: { 'x-api-key': marker(), ...bearer() } }));
+
     // Cut off mid-body, and a body nginx refuses while reading it (invalid chunked encoding).
     const cut = JSON.stringify({ text: `${marker()} and more` });
     await raw(Buffer.from(`POST /api/v1/classify HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${cut.length + 50}\r\n\r\n${cut}`), 300);
@@ -115,6 +137,17 @@ describe('no submitted text in any log', () => {
       'page query string': 200,
       'missing asset query string': 404,
       'page POST with a query string': 405,
+      'Perspective analyze': 200,
+      'Perspective empty comment': 400,
+      'Perspective unknown attribute': 400,
+      'Perspective bad JSON': 400,
+      'Perspective over the body limit': 413,
+      'Perspective suggestscore': 200,
+      'OpenAI moderation': 200,
+      'OpenAI bad input': 400,
+      'OpenAI unknown argument': 400,
+      'OpenAI query string': 400,
+      'native with a key header': 200,
     });
 
     // Over the rate limit: the 429s are JSON with Retry-After, and nginx logs them (without text).
@@ -131,6 +164,20 @@ describe('no submitted text in any log', () => {
     );
     const limited = burst.filter((r) => r.status === 429);
     expect(limited.length).toBeGreaterThan(0);
+    // The same over the limit on Perspective's routes, whose request lines carry ?key=.
+    await sleep(2500);
+    const keyed = await Promise.all(
+      Array.from({ length: 120 }, async (_, i) => {
+        const res = await fetch(`${stack.url}/v1alpha1/comments:analyze?key=${marker()}`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'x-request-id': `keyed-burst-${i}` },
+          body: JSON.stringify({ comment: { text: marker() }, requestedAttributes: { TOXICITY: {} } }),
+        });
+        await res.arrayBuffer();
+        return res.status;
+      }),
+    );
+    expect(keyed.filter((status) => status === 429).length).toBeGreaterThan(0);
     expect(burst.filter((r) => r.status !== 200 && r.status !== 429)).toEqual([]);
     for (const r of limited) {
       expect(r.retryAfter).toBe('1');
@@ -146,11 +193,13 @@ describe('no submitted text in any log', () => {
     // Not vacuous: the logs saw these requests and nginx's complaints about them.
     expect(logs['nginx-access.log']).toContain('"request_id":"privacy-0"');
     expect(logs['nginx-access.log']).toContain('"request_id":"burst-');
+    expect(logs['nginx-access.log']).toContain('"path":"/v1alpha1/comments:analyze"');
+    expect(logs['nginx-access.log']).toContain('"request_id":"keyed-burst-');
     expect(logs['nginx-error.log']).toMatch(/limiting requests/);
     expect(logs['nginx-error.log']).toMatch(/client intended to send too large body/);
 
     const leaks = Object.entries(logs).flatMap(([file, text]) => markers.filter((m) => text.includes(m)).map((m) => `${file}: ${m}`));
-    expect(markers.length).toBeGreaterThan(140);
+    expect(markers.length).toBeGreaterThan(400);
     expect(leaks).toEqual([]);
   }, 120_000);
 });

@@ -4,9 +4,9 @@
  * then the fields. Every problem becomes an ApiError with a message a person can act on and,
  * for field errors, one detail per problem.
  */
-import type { z } from '@hono/zod-openapi';
-import { ApiError, type ErrorDetail } from './errors.ts';
+import { ApiError } from './errors.ts';
 import { ClassifyRequestSchema } from './schemas.ts';
+import { issueDetails, validated, type Issue } from './validate.ts';
 
 export interface ClassifyRequest {
   texts: string[];
@@ -24,28 +24,13 @@ export function isJsonContentType(contentType: string | undefined): boolean {
   return mediaType === 'application/json' || /^application\/[\w.+-]+\+json$/.test(mediaType);
 }
 
-/** `texts[3]` for the path ['texts', 3]. */
-function fieldOf(path: readonly PropertyKey[]): string {
-  return path.map((part, i) => (typeof part === 'number' ? `[${part}]` : `${i > 0 ? '.' : ''}${String(part)}`)).join('');
-}
-
-/** One detail per problem, as a person reads them: every unknown field named on its own. */
-function detailsOf(issues: readonly z.core.$ZodIssue[]): ErrorDetail[] {
-  return issues.flatMap((issue) =>
-    issue.code === 'unrecognized_keys'
-      ? issue.keys.map((key) => ({ field: key, message: 'is not a known field' }))
-      : [{ field: fieldOf(issue.path), message: issue.message }],
-  );
-}
-
 /** Validates a parsed JSON value against ClassifyRequestSchema; throws ApiError 400 listing every problem found. */
 export function validateClassifyBody(body: unknown): ClassifyRequest {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
     throw new ApiError(400, 'invalid_request', 'the body must be a JSON object such as {"text": "..."}');
   }
-  const parsed = ClassifyRequestSchema.safeParse(body);
-  if (!parsed.success) throw new ApiError(400, 'invalid_request', 'the request has invalid fields', detailsOf(parsed.error.issues));
-  const { text, texts, threshold, spans } = parsed.data;
+  const details = (issues: readonly Issue[]) => issueDetails(issues, () => 'is not a known field');
+  const { text, texts, threshold, spans } = validated(ClassifyRequestSchema, body, details, 'the request has invalid fields');
   return { texts: text === undefined ? texts! : [text], single: text !== undefined, threshold, spans };
 }
 

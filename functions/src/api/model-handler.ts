@@ -5,7 +5,17 @@
 import type { Context } from 'hono';
 import type { Lifecycle } from '../lifecycle.ts';
 import { LABELS } from '../model/labels.ts';
+import { COVERED, NOT_COVERED } from './openai/categories.ts';
+import { SERVED } from './perspective/attributes.ts';
 import { LIMITS, type ModelResponse } from './schemas.ts';
+
+const COMPATIBILITY: ModelResponse['compatibility'] = {
+  perspective: { attributes: { ...SERVED }, languages: ['en'] },
+  openai: {
+    categories: Object.fromEntries(Object.entries(COVERED).map(([category, { from }]) => [category, from])),
+    not_covered: [...NOT_COVERED],
+  },
+};
 import { requireModel } from './readiness.ts';
 
 export function modelHandler(lifecycle: Lifecycle) {
@@ -18,6 +28,7 @@ export function modelHandler(lifecycle: Lifecycle) {
       labels: [...LABELS],
       max_tokens: info.maxTokens,
       threshold_default: LIMITS.defaultThreshold,
+      compatibility: COMPATIBILITY,
       limits: { max_texts: LIMITS.maxTexts, max_chars: LIMITS.maxChars, max_request_tokens: classifier.budget },
     };
     return c.json(body);

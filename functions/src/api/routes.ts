@@ -5,10 +5,29 @@
  * validation uses the same request schemas (schemas.ts).
  */
 import { createRoute } from '@hono/zod-openapi';
+import { ModerationRequestSchema, ModerationResponseSchema, OpenAiErrorSchema } from './openai/schemas.ts';
+import {
+  AnalyzeCommentRequestSchema,
+  AnalyzeCommentResponseSchema,
+  GoogleErrorSchema,
+  SuggestCommentScoreRequestSchema,
+  SuggestCommentScoreResponseSchema,
+} from './perspective/schemas.ts';
 import { ClassifyRequestSchema, ClassifyResponseSchema, ErrorResponseSchema, ModelResponseSchema } from './schemas.ts';
 
 const json = <T>(schema: T, description: string) => ({ description, content: { 'application/json': { schema } } });
+const body = <T>(schema: T) => ({ required: true, content: { 'application/json': { schema } } });
 const error = (description: string) => json(ErrorResponseSchema, description);
+const googleError = (description: string) => json(GoogleErrorSchema, description);
+const openAiError = (description: string) => json(OpenAiErrorSchema, description);
+
+/** What every dialect's route may answer besides 200 and its own 400s. */
+const REFUSALS = {
+  413: 'the body is over 1 MiB, or the request would cost more model work than the budget per request',
+  429: 'too many requests from this client, or too much of its work queued; see Retry-After',
+  503: 'not ready, overloaded or unavailable; see Retry-After',
+  504: 'the request could not be served before its deadline',
+};
 
 export const classifyRoute = createRoute({
   method: 'post',
@@ -43,4 +62,48 @@ export const openApiRoute = createRoute({
   responses: { 200: { description: 'The OpenAPI 3.1 description of the API' } },
 });
 
-export const API_ROUTES = [classifyRoute, modelRoute, openApiRoute];
+export const analyzeRoute = createRoute({
+  method: 'post',
+  path: '/v1alpha1/comments:analyze',
+  summary: "Perspective API's AnalyzeComment, scored by toxic-bert (?key= accepted)",
+  request: { body: body(AnalyzeCommentRequestSchema) },
+  responses: {
+    200: json(AnalyzeCommentResponseSchema, 'attributeScores per requested attribute, spanScores when spanAnnotations'),
+    400: googleError('INVALID_ARGUMENT: bad JSON or fields, COMMENT_EMPTY, COMMENT_TOO_LONG, NO_REQUESTED_ATTRIBUTES, LANGUAGE_NOT_SUPPORTED_BY_ATTRIBUTE'),
+    413: googleError(REFUSALS[413]),
+    429: googleError(`RESOURCE_EXHAUSTED: ${REFUSALS[429]}`),
+    503: googleError(`UNAVAILABLE: ${REFUSALS[503]}`),
+    504: googleError(`DEADLINE_EXCEEDED: ${REFUSALS[504]}`),
+  },
+});
+
+export const suggestScoreRoute = createRoute({
+  method: 'post',
+  path: '/v1alpha1/comments:suggestscore',
+  summary: "Perspective API's SuggestCommentScore: validated and answered; nothing is stored or learnt",
+  request: { body: body(SuggestCommentScoreRequestSchema) },
+  responses: {
+    200: json(SuggestCommentScoreResponseSchema, 'clientToken echoed'),
+    400: googleError('INVALID_ARGUMENT: bad JSON or fields, COMMENT_EMPTY, empty attributeScores'),
+    413: googleError(REFUSALS[413]),
+    429: googleError(`RESOURCE_EXHAUSTED: ${REFUSALS[429]}`),
+    503: googleError(`UNAVAILABLE: ${REFUSALS[503]}`),
+  },
+});
+
+export const moderationsRoute = createRoute({
+  method: 'post',
+  path: '/v1/moderations',
+  summary: "OpenAI's moderations, scored by toxic-bert (Authorization: Bearer accepted)",
+  request: { body: body(ModerationRequestSchema) },
+  responses: {
+    200: json(ModerationResponseSchema, 'one result per input, in order'),
+    400: openAiError('invalid_request_error: bad JSON, bad input (multi-modal input is not taken), unknown argument'),
+    413: openAiError(REFUSALS[413]),
+    429: openAiError(REFUSALS[429]),
+    503: openAiError(REFUSALS[503]),
+    504: openAiError(REFUSALS[504]),
+  },
+});
+
+export const API_ROUTES = [classifyRoute, modelRoute, openApiRoute, analyzeRoute, suggestScoreRoute, moderationsRoute];

@@ -95,6 +95,18 @@ export const ModelResponseSchema = z
     labels: z.array(z.enum(LABELS)),
     max_tokens: z.number().int().openapi({ description: 'longest sequence the model takes' }),
     threshold_default: z.number(),
+    compatibility: z
+      .object({
+        perspective: z.object({
+          attributes: z.record(z.string(), z.enum(LABELS)).openapi({ description: 'Perspective attribute → the toxic-bert label it is served from' }),
+          languages: z.array(z.string()),
+        }),
+        openai: z.object({
+          categories: z.record(z.string(), z.string()).openapi({ description: 'OpenAI category → what it is scored from' }),
+          not_covered: z.array(z.string()).openapi({ description: 'categories toxic-bert does not measure: always 0 and false' }),
+        }),
+      })
+      .openapi({ description: 'how the drop-in routes map toxic-bert onto Perspective and OpenAI' }),
     limits: z.object({
       max_texts: z.number().int(),
       max_chars: z.number().int(),

@@ -7,6 +7,7 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry, Summary } from 'prom-client';
 import type { Classification, TextResult } from '../classify/classifier.ts';
 import { LABELS } from '../model/labels.ts';
+import { DIALECTS, type Dialect } from '../api/scoring.ts';
 import type { DropReason, SchedulerObserver } from '../queue/scheduler.ts';
 
 /** 1 ms to 10 s, roughly ×2 apart: tweets take milliseconds, 32 long texts take seconds. */
@@ -33,11 +34,11 @@ export interface Metrics {
   batchSize: Histogram;
   batchTokens: Histogram;
   queueWait: Histogram;
-  requestTokenization: Histogram;
-  requestQueue: Histogram;
-  requestInference: Histogram;
-  requestCost: Histogram;
-  textsClassified: Counter;
+  requestTokenization: Histogram<'dialect'>;
+  requestQueue: Histogram<'dialect'>;
+  requestInference: Histogram<'dialect'>;
+  requestCost: Histogram<'dialect'>;
+  textsClassified: Counter<'dialect'>;
   textsFlagged: Counter<'label'>;
   shed: Counter<'reason'>;
   dropped: Counter<'reason'>;
@@ -45,7 +46,7 @@ export interface Metrics {
   /** Feeds the scheduler's reports into the queue and inference metrics. */
   schedulerObserver: SchedulerObserver;
   /** Counts a served request: its texts and their flags, its cost, and its phases. */
-  recordClassification(results: readonly TextResult[], cost: number, timings: Classification['timings']): void;
+  recordClassification(dialect: Dialect, results: readonly TextResult[], cost: number, timings: Classification['timings']): void;
 }
 
 /**
@@ -119,27 +120,36 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Metri
       name: 'toxicity_request_tokenization_seconds',
       help: 'Time a classify request spent tokenising and planning its model work.',
       buckets: DURATION_BUCKETS,
+      labelNames: ['dialect'] as const,
       registers,
     }),
     requestQueue: new Histogram({
       name: 'toxicity_request_queue_seconds',
       help: 'Time from a classify request joining the queue to its first forward pass.',
       buckets: DURATION_BUCKETS,
+      labelNames: ['dialect'] as const,
       registers,
     }),
     requestInference: new Histogram({
       name: 'toxicity_request_inference_seconds',
       help: 'Forward passes that held a classify request\'s sequences, in sum.',
       buckets: DURATION_BUCKETS,
+      labelNames: ['dialect'] as const,
       registers,
     }),
     requestCost: new Histogram({
       name: 'toxicity_request_cost_tokens',
       help: 'Model work of a classify request: tokens of every sequence it ran, special tokens included.',
       buckets: COST_BUCKETS,
+      labelNames: ['dialect'] as const,
       registers,
     }),
-    textsClassified: new Counter({ name: 'toxicity_texts_classified_total', help: 'Texts classified.', registers }),
+    textsClassified: new Counter({
+      name: 'toxicity_texts_classified_total',
+      help: 'Texts classified, by the dialect of the request (native, perspective, openai).',
+      labelNames: ['dialect'] as const,
+      registers,
+    }),
     textsFlagged: new Counter({
       name: 'toxicity_texts_flagged_total',
       help: 'Texts flagged, by label, at the threshold of their request.',
@@ -167,6 +177,7 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Metri
     }),
   };
   for (const label of LABELS) metrics.textsFlagged.inc({ label }, 0);
+  for (const dialect of DIALECTS) metrics.textsClassified.inc({ dialect }, 0);
   for (const reason of SHED_REASONS) metrics.shed.inc({ reason }, 0);
   for (const reason of DROP_REASONS) metrics.dropped.inc({ reason }, 0);
 
@@ -182,13 +193,13 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Metri
       },
       dropped: (reason, sequences) => metrics.dropped.inc({ reason }, sequences),
     },
-    recordClassification(results, cost, timings) {
-      metrics.textsClassified.inc(results.length);
+    recordClassification(dialect, results, cost, timings) {
+      metrics.textsClassified.inc({ dialect }, results.length);
       for (const result of results) for (const label of result.labels) metrics.textsFlagged.inc({ label });
-      metrics.requestCost.observe(cost);
-      metrics.requestTokenization.observe(timings.tokenize);
-      metrics.requestQueue.observe(timings.queue);
-      metrics.requestInference.observe(timings.inference);
+      metrics.requestCost.observe({ dialect }, cost);
+      metrics.requestTokenization.observe({ dialect }, timings.tokenize);
+      metrics.requestQueue.observe({ dialect }, timings.queue);
+      metrics.requestInference.observe({ dialect }, timings.inference);
     },
   };
 }
