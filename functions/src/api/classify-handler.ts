@@ -33,7 +33,8 @@ export function classifyHandler(lifecycle: Lifecycle, context: ClassifyContext) 
     setMetric(c, 'queue', round(timings.queue * 1000), 'waiting for the model');
     setMetric(c, 'inference', round(timings.inference * 1000), 'forward passes');
     return c.json({
-      model: { id: info.id, dtype: info.dtype, offline: info.offline },
+      // The weights' digest on every answer: a client sees at once when replicas disagree (mid-redeploy).
+      model: { id: info.id, dtype: info.dtype, offline: info.offline, sha256: info.version.sha256 },
       threshold: request.threshold,
       results,
       took_ms: round(performance.now() - started),

@@ -86,7 +86,9 @@ export const openApiDocument = {
         responses: {
           '200': {
             description:
-              'Model id, dtype, labels, max_tokens, threshold_default, and limits: max_texts, max_chars, max_request_tokens ' +
+              'Model id, dtype, offline, sha256 (of the ONNX weights file in use), revision (`<hub repo>@<commit>` recorded ' +
+              'by model:fetch, or null when none was: the offline stand-in, a copied folder), labels, max_tokens, ' +
+              'threshold_default, and limits: max_texts, max_chars, max_request_tokens ' +
               '(the most model work one request may cost: tokens of every sequence it runs, sentences included)',
           },
           '503': errorResponse('Not ready'),
@@ -100,7 +102,15 @@ export const openApiDocument = {
       ClassifyResponse: {
         type: 'object',
         properties: {
-          model: { type: 'object', properties: { id: { type: 'string' }, dtype: { type: 'string' }, offline: { type: 'boolean' } } },
+          model: {
+            type: 'object',
+            properties: {
+              id: { type: 'string' },
+              dtype: { type: 'string' },
+              offline: { type: 'boolean' },
+              sha256: { type: 'string', pattern: '^[0-9a-f]{64}$', description: 'SHA-256 of the weights file that scored this request' },
+            },
+          },
           threshold: { type: 'number' },
           results: {
             type: 'array',
