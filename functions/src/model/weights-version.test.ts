@@ -40,6 +40,16 @@ describe('readWeightsVersion', () => {
     expect(await readWeightsVersion(folder, WEIGHTS)).toEqual({ sha256: recorded, revision: REVISION, source: 'manifest' });
   });
 
+  it('still trusts the manifest when the file\'s mtime was truncated to whole seconds, as a copy into an image may do', async () => {
+    const file = path.join(folder, WEIGHTS);
+    const precise = new Date(Math.floor(Date.now() / 1000) * 1000 - 10_000 + 123.456);
+    await utimes(file, precise, precise);
+    await writeManifestFor('e'.repeat(64));
+    const truncated = new Date(Math.floor(precise.getTime() / 1000) * 1000);
+    await utimes(file, truncated, truncated);
+    expect((await readWeightsVersion(folder, WEIGHTS)).source).toBe('manifest');
+  });
+
   it('hashes again, and drops the revision, when the file changed after it was recorded', async () => {
     await writeManifestFor('e'.repeat(64));
     const later = new Date(Date.now() + 60_000);

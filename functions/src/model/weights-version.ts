@@ -39,6 +39,14 @@ export async function sha256File(file: string): Promise<string> {
 }
 
 /**
+ * The recorded mtime, or the same truncated to whole seconds: image layers may be stored in tar
+ * formats that keep only seconds, and the model folder of an image is copied between stages.
+ */
+function sameModificationTime(recordedMs: number, actualMs: number): boolean {
+  return actualMs === recordedMs || actualMs === Math.floor(recordedMs / 1000) * 1000;
+}
+
+/**
  * The version of `weightsFile` (relative to `modelFolder`, as the manifest names it).
  * @example
  * await readWeightsVersion('/models/unitary/toxic-bert', 'onnx/model_quantized.onnx')
@@ -48,7 +56,7 @@ export async function readWeightsVersion(modelFolder: string, weightsFile: strin
   const file = path.join(modelFolder, weightsFile);
   const [manifest, stats] = await Promise.all([readManifest(modelFolder), stat(file)]);
   const entry = manifest[weightsFile];
-  if (entry && entry.size === stats.size && entry.mtimeMs === stats.mtimeMs && /^[0-9a-f]{64}$/.test(entry.sha256)) {
+  if (entry && entry.size === stats.size && sameModificationTime(entry.mtimeMs, stats.mtimeMs) && /^[0-9a-f]{64}$/.test(entry.sha256)) {
     return { sha256: entry.sha256, revision: entry.revision ?? null, source: 'manifest' };
   }
   // A revision recorded for other bytes than these would be a false citation.
