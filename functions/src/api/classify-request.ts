@@ -36,20 +36,25 @@ function countChars(text: string): number {
   return count;
 }
 
-function checkText(value: unknown, field: string, details: ErrorDetail[]): value is string {
-  if (typeof value !== 'string') {
-    details.push({ field, message: `must be a string, got ${value === null ? 'null' : typeof value}` });
-    return false;
-  }
-  if (value.trim().length === 0) {
-    details.push({ field, message: 'must contain at least one non-whitespace character' });
-    return false;
-  }
+/**
+ * Why `value` cannot be classified, as the end of a sentence about it, or undefined when it can.
+ * Clients that check texts before sending them (the dataset scorer) use the same rules.
+ * @example
+ * textProblem('  ') // → 'must contain at least one non-whitespace character'
+ */
+export function textProblem(value: unknown): string | undefined {
+  if (typeof value !== 'string') return `must be a string, got ${value === null ? 'null' : typeof value}`;
+  if (value.trim().length === 0) return 'must contain at least one non-whitespace character';
   if (value.length > LIMITS.maxChars && countChars(value) > LIMITS.maxChars) {
-    details.push({ field, message: `must be at most ${LIMITS.maxChars} characters, got ${countChars(value)}` });
-    return false;
+    return `must be at most ${LIMITS.maxChars} characters, got ${countChars(value)}`;
   }
-  return true;
+  return undefined;
+}
+
+function checkText(value: unknown, field: string, details: ErrorDetail[]): value is string {
+  const problem = textProblem(value);
+  if (problem) details.push({ field, message: problem });
+  return problem === undefined;
 }
 
 /** Validates a parsed JSON value; throws ApiError 400 listing every problem found. */
