@@ -10,7 +10,7 @@
  * (503 / 429) is lifted, since here the scorer is the only client and queued work is exactly
  * what lets the scheduler pick batches of similar lengths.
  */
-import { LIMITS } from '../../functions/src/api/classify-request.ts';
+import { LIMITS } from '../../functions/src/api/schemas.ts';
 import { OverBudgetError } from '../../functions/src/classify/cost.ts';
 import { readConfig } from '../../functions/src/config.ts';
 import { loadModel } from '../../functions/src/model/loader.ts';
