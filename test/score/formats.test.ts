@@ -9,6 +9,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { REPO_ROOT } from '../../tools/lib/repo.ts';
 import { startFunction, type FunctionProcess } from '../../tools/stack/function-process.ts';
 import { postJson } from '../support/http.ts';
 import { offlineSha256, runCli, sampleTexts } from './run-cli.ts';
@@ -116,7 +117,7 @@ describe('score through the service', () => {
 
   it('--local scores in this process, with no service, as the service does', async () => {
     await writeFile(at('local.txt'), TEXTS.slice(0, 40).join('\n'));
-    const run = await runCli([at('local.txt'), '-o', at('local.jsonl'), '--local', '--workers', '1'], { MODEL_DIR: '/nonexistent' });
+    const run = await runCli([at('local.txt'), '-o', at('local.jsonl'), '--local', '--workers', '1'], { MODEL_DIR: path.join(REPO_ROOT, 'model/offline') });
     expect(run.code).toBe(0);
     const out = (await readFile(at('local.jsonl'), 'utf8')).trim().split('\n').map((line) => JSON.parse(line));
     expectSameScores(out.map((r) => r.scores), await direct(TEXTS.slice(0, 40)));
