@@ -2,6 +2,7 @@
  * The real app with the real offline model through the real transformers.js pipeline and
  * ONNX Runtime, in one process started the way `npm start` starts it.
  */
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openApiDocument } from '../src/api/openapi.ts';
@@ -37,7 +38,7 @@ async function classify(body: unknown) {
   const res = await post(JSON.stringify(body));
   expect(res.status).toBe(200);
   return (await res.json()) as {
-    model: { id: string; dtype: string; offline: boolean };
+    model: { id: string; dtype: string; offline: boolean; sha256: string };
     threshold: number;
     results: Array<{
       scores: Record<string, number>;
@@ -51,6 +52,11 @@ async function classify(body: unknown) {
   };
 }
 
+/** The offline stand-in's q8 weights, hashed here independently of the service's own hashing. */
+const OFFLINE_Q8_SHA256 = createHash('sha256')
+  .update(readFileSync(new URL('../../model/offline/unitary/toxic-bert/onnx/model_quantized.onnx', import.meta.url)))
+  .digest('hex');
+
 const TOXIC = 'You are a stupid worthless bitch, shut up';
 const CLEAN = 'Thank you for the lovely dinner, see you next week';
 const LABELS = ['toxic', 'severe_toxic', 'obscene', 'threat', 'insult', 'identity_hate'];
@@ -58,7 +64,7 @@ const LABELS = ['toxic', 'severe_toxic', 'obscene', 'threat', 'insult', 'identit
 describe('classify with the offline model', () => {
   it('scores a toxic text above a clean one, with all six labels as probabilities', async () => {
     const body = await classify({ texts: [TOXIC, CLEAN] });
-    expect(body.model).toEqual({ id: 'unitary/toxic-bert', dtype: 'q8', offline: true });
+    expect(body.model).toEqual({ id: 'unitary/toxic-bert', dtype: 'q8', offline: true, sha256: OFFLINE_Q8_SHA256 });
     const [toxic, clean] = body.results;
     for (const result of body.results) {
       expect(Object.keys(result.scores)).toEqual(LABELS);
@@ -188,7 +194,7 @@ describe('bad input gets its status and the JSON error shape', () => {
 });
 
 describe('model and description endpoints', () => {
-  it('GET /api/v1/model says what is served, including that it is the offline model', async () => {
+  it('GET /api/v1/model says what is served: the offline model, its weights\' sha256, no revision', async () => {
     const res = await api('/api/v1/model');
     const { compatibility, ...model } = await res.json();
     expect(Object.keys(compatibility).sort()).toEqual(['openai', 'perspective']);
@@ -196,6 +202,8 @@ describe('model and description endpoints', () => {
       id: 'unitary/toxic-bert',
       dtype: 'q8',
       offline: true,
+      sha256: OFFLINE_Q8_SHA256,
+      revision: null,
       labels: LABELS,
       max_tokens: 512,
       threshold_default: 0.5,

@@ -4,7 +4,8 @@
  * servers on 127.0.0.1 (random ports) behave like the Hub and its CDN:
  * - hub: `/<repo>/resolve/<rev>/<file>`; JSON files are served directly with a git-style ETag,
  *   `.onnx` files (LFS on the real Hub) answer 302 to the CDN with X-Linked-Size and
- *   X-Linked-Etag (quoted sha256), 404s carry X-Error-Code like the Hub's;
+ *   X-Linked-Etag (quoted sha256), 404s carry X-Error-Code like the Hub's, and answers name the
+ *   revision's commit in X-Repo-Commit when given one;
  * - cdn: `/cdn/<repo>/<file>?signature`, a different origin, as on the real Hub.
  * Both honour `Range: bytes=N-` with 206, and can be told to drop a connection after K bytes
  * once, to serve corrupted bytes, or to ignore Range. Every request is recorded.
@@ -38,6 +39,8 @@ export interface FakeHubOptions {
   repo: string;
   revision: string;
   files: Record<string, Buffer>;
+  /** The commit the revision resolves to, sent as X-Repo-Commit by the hub (not the CDN), as the Hub does. */
+  commit?: string;
 }
 
 /** How long a cut connection stays open after its last byte, so the client has read them all. */
@@ -65,6 +68,7 @@ export async function startFakeHub(options: FakeHubOptions): Promise<FakeHub> {
 
   const hubServer = createServer((req, res) => {
     record(hub.requests, 'hub', req);
+    if (options.commit) res.setHeader('x-repo-commit', options.commit);
     const match = /^\/([^/]+\/[^/]+)\/resolve\/([^/]+)\/(.+)$/.exec(new URL(req.url!, 'http://x').pathname);
     const [repo, revision, file] = match ? [match[1], decodeURIComponent(match[2]!), decodeURIComponent(match[3]!)] : [];
     if (repo !== options.repo) return notFound(res, 'RepoNotFound');

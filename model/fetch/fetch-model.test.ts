@@ -162,6 +162,25 @@ describe('fetchModel', () => {
     expect(hub.requests[0]?.path).toBe('/someone/other-bert/resolve/v1.0/config.json');
   });
 
+  it('records the commit the Hub resolved the revision to, as repo@commit, for every file', async () => {
+    const commit = 'a'.repeat(40);
+    await hub.close();
+    hub = await startFakeHub({ repo: REPO, revision: 'main', files, commit });
+
+    await fetchModel(options('q8'));
+
+    const manifest = JSON.parse(await readFile(local(MANIFEST_FILE), 'utf8')) as Record<string, { revision?: string }>;
+    expect(Object.values(manifest).map((entry) => entry.revision)).toEqual(Array(4).fill(`${REPO}@${commit}`));
+  });
+
+  it('records no revision when the Hub names no commit and the revision is a branch', async () => {
+    await fetchModel(options('q8'));
+
+    const manifest = JSON.parse(await readFile(local(MANIFEST_FILE), 'utf8')) as Record<string, { revision?: string }>;
+    expect(manifest['onnx/model_quantized.onnx']).toBeDefined();
+    expect(Object.values(manifest).some((entry) => 'revision' in entry)).toBe(false);
+  });
+
   it('names the file and the HTTP status of a 404', async () => {
     await expect(fetchModel({ ...options(), repo: 'nobody/missing' })).rejects.toThrow(
       /^config\.json: HTTP 404 Not Found \(RepoNotFound\) from HEAD http:\/\/127\.0\.0\.1:\d+\/nobody\/missing\/resolve\/main\/config\.json$/,

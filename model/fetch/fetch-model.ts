@@ -8,13 +8,14 @@ import { mkdir, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { ModelDtype } from '../../functions/src/config.ts';
 import { requiredFiles } from '../../functions/src/model/location.ts';
+import { sha256File } from '../../functions/src/model/weights-version.ts';
 import { downloadToPart } from './download.ts';
 import { FileFetchError, oneLine } from './errors.ts';
 import { open, probe, type HubSource, type RemoteFile } from './hub.ts';
 import { readManifest, writeManifest, type Manifest, type ManifestEntry } from './manifest.ts';
 import { createProgress, type ProgressOutput } from './progress.ts';
 import { withRetries, type RetryPolicy } from './retry.ts';
-import { sha256File, verifyFile } from './verify.ts';
+import { verifyFile } from './verify.ts';
 
 export type FetchDtype = ModelDtype | 'all';
 
@@ -92,7 +93,10 @@ async function fetchFile(run: Run, file: string): Promise<FetchedFile> {
   const dest = path.join(run.dir, file);
   const current = await currentEntry(dest, run.manifest[file], remote);
   const status = current ? 'verified' : 'downloaded';
-  const entry = current ?? (await download(run, file, dest, remote));
+  const verified = current ?? (await download(run, file, dest, remote));
+  // A revision already recorded stays: it names a commit at which these very bytes were verified.
+  const revision = verified.revision ?? citableRevision(run.options, remote);
+  const entry: ManifestEntry = revision ? { ...verified, revision } : verified;
   run.manifest[file] = entry;
   await writeManifest(run.dir, run.manifest);
   return { file, status, size: entry.size, sha256: entry.sha256 };
@@ -134,6 +138,15 @@ async function currentEntry(dest: string, entry: ManifestEntry | undefined, remo
   if (remote.sha256 === undefined) return undefined;
   const sha256 = await sha256File(dest);
   return sha256 === remote.sha256 ? { size: stats.size, sha256, etag: remote.etag, mtimeMs: stats.mtimeMs } : undefined;
+}
+
+/**
+ * `<repo>@<commit>`: the commit the Hub resolved the revision to, or the revision itself when it
+ * already is a commit; a branch name alone ("main") moves, so it is not recorded.
+ */
+function citableRevision(source: HubSource, remote: RemoteFile): string | undefined {
+  const commit = remote.commit ?? (/^[0-9a-f]{40}$/.test(source.revision) ? source.revision : undefined);
+  return commit ? `${source.repo}@${commit}` : undefined;
 }
 
 function sameVersion(entry: ManifestEntry, remote: RemoteFile): boolean {

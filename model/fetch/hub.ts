@@ -27,6 +27,8 @@ export interface RemoteFile {
   sha256?: string;
   /** The validator the server gave, used to notice a changed file when no sha256 is known. */
   etag?: string;
+  /** The commit the revision resolved to (the Hub's X-Repo-Commit), so a fetch can be cited. */
+  commit?: string;
 }
 
 const MAX_REDIRECTS = 10;
@@ -52,6 +54,7 @@ export async function probe(source: HubSource, file: string, signal?: AbortSigna
   const onHop = (hop: Response) => {
     linked.size ??= toSize(hop.headers.get('x-linked-size'));
     linked.etag ??= unquote(hop.headers.get('x-linked-etag'));
+    linked.commit ??= commitOf(hop.headers.get('x-repo-commit'));
   };
   const response = await send(source, fileUrl(source, file), 'HEAD', {}, { onHop, signal });
   const etag = linked.etag ?? unquote(response.headers.get('etag'));
@@ -59,6 +62,7 @@ export async function probe(source: HubSource, file: string, signal?: AbortSigna
     size: linked.size ?? toSize(response.headers.get('content-length')),
     sha256: etag !== undefined && /^[0-9a-f]{64}$/.test(etag) ? etag : undefined,
     etag,
+    commit: linked.commit,
   };
 }
 
@@ -111,6 +115,10 @@ function httpMessage(source: HubSource, response: Response, method: string, url:
   const reason = `HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ''}${code ? ` (${code})` : ''}`;
   const hint = response.status === 401 || response.status === 403 ? (source.token ? '; check HF_TOKEN' : '; set HF_TOKEN for gated or private repos') : '';
   return `${reason} from ${method} ${printableUrl(url)}${hint}`;
+}
+
+function commitOf(value: string | null): string | undefined {
+  return value !== null && /^[0-9a-f]{40}$/.test(value) ? value : undefined;
 }
 
 function toSize(value: string | null): number | undefined {

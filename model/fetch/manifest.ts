@@ -2,32 +2,15 @@
  * @module fetch/manifest
  * `.fetch-manifest.json` beside the model files remembers what was verified, so a second run
  * compares a HEAD answer with the record instead of hashing 440 MB again. The file's size and
- * mtime are recorded too: a file changed on disk no longer matches and is checked again.
+ * mtime are recorded too: a file changed on disk no longer matches and is checked again. The
+ * format and its reader live with the replica (functions/src/model/fetch-manifest.ts), which
+ * reads the weights' sha256 and revision from it; writing is the fetcher's alone.
  */
-import { readFile, rename, writeFile } from 'node:fs/promises';
+import { rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { MANIFEST_FILE, type Manifest } from '../../functions/src/model/fetch-manifest.ts';
 
-export interface ManifestEntry {
-  size: number;
-  sha256: string;
-  /** The server's validator at download time; the only change signal for non-LFS files. */
-  etag?: string;
-  mtimeMs: number;
-}
-
-export type Manifest = Record<string, ManifestEntry>;
-
-export const MANIFEST_FILE = '.fetch-manifest.json';
-
-/** A missing or unreadable manifest is an empty one: files are then re-checked, not trusted. */
-export async function readManifest(dir: string): Promise<Manifest> {
-  try {
-    const parsed: unknown = JSON.parse(await readFile(path.join(dir, MANIFEST_FILE), 'utf8'));
-    return typeof parsed === 'object' && parsed !== null ? (parsed as Manifest) : {};
-  } catch {
-    return {};
-  }
-}
+export { MANIFEST_FILE, readManifest, type Manifest, type ManifestEntry } from '../../functions/src/model/fetch-manifest.ts';
 
 /** Written to a temporary name first, so an interrupted run never leaves half a manifest. */
 export async function writeManifest(dir: string, manifest: Manifest): Promise<void> {

@@ -3,21 +3,14 @@
  * Checks a downloaded file against what the Hub announced. The size is checked whenever it is
  * known; the sha256 is always computed (the manifest records it) and compared when known.
  */
-import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
+import { sha256File } from '../../functions/src/model/weights-version.ts';
 import { VerificationError } from './errors.ts';
 import type { RemoteFile } from './hub.ts';
 
 export interface Verified {
   size: number;
   sha256: string;
-}
-
-export async function sha256File(file: string): Promise<string> {
-  const hash = createHash('sha256');
-  for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer);
-  return hash.digest('hex');
 }
 
 /**

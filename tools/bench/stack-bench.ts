@@ -21,10 +21,10 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { missingFiles, ONNX_FILE } from '../../functions/src/model/location.ts';
 import { loadCorpus } from '../lib/corpus.ts';
-import { childPids } from '../lib/processes.ts';
 import { REPO_ROOT } from '../lib/repo.ts';
 import { sleep } from '../lib/wait.ts';
 import { startStack, type Stack } from '../stack/stack.ts';
+import { BENCH_STACK, underTest } from './bench-stack.ts';
 import { add, openCeiling, type BatchSizeRun } from './ceiling.ts';
 import { startCpuMeter } from './cpu.ts';
 import { loadPlotSvg } from './load-plot.ts';
@@ -68,14 +68,6 @@ const SETTINGS = {
   long_every_seconds: 5,
   long_seconds: 30,
 };
-const BENCH_STACK = {
-  proxyPort: 28480,
-  functionBasePort: 23401,
-  monitoring: false,
-  rateLimit: '100000r/s',
-  rateBurst: 100000,
-  dir: path.join(os.tmpdir(), 'toxicity-monitor-bench-stack'),
-};
 const USAGE = `usage: npm run bench -- --model-dir DIR [--json] [--plot reports/bench.svg]
   DIR holds ${MODEL_ID}/ with onnx/${ONNX_FILE[DTYPE]}, e.g. /tmp/benchmodel made by
   /work/shared/tools/make-bench-model /tmp/benchmodel/${MODEL_ID}`;
@@ -110,21 +102,6 @@ function progress(message: string): void {
   process.stderr.write(`[${((performance.now() - began) / 1000).toFixed(0).padStart(3)} s] ${message}\n`);
 }
 
-function underTest(stack: Stack, texts: readonly string[]): StackUnderTest {
-  return {
-    url: stack.url,
-    replicaUrls: stack.replicas.map((r) => r.url),
-    texts,
-    cpuGroups: () => {
-      const nginx = stack.nginx.pid;
-      return {
-        replicas: stack.replicas.map((r) => r.process.pid).filter((pid): pid is number => pid !== undefined),
-        nginx: nginx === undefined ? [] : [nginx, ...childPids(nginx)],
-        generator: [process.pid],
-      };
-    },
-  };
-}
 
 async function replicasReady(stack: Stack): Promise<boolean> {
   const answers = await Promise.all(stack.replicas.map((r) => fetch(`${r.url}/readyz`).then((res) => res.status, () => 0)));

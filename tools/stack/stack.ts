@@ -30,6 +30,8 @@ export interface StackOptions {
   monitoring: boolean;
   /** Extra environment for every replica (MODEL_DIR, ORT_THREADS, ...). */
   functionEnv: Record<string, string>;
+  /** Extra environment for replica `index` (from 0) alone, over functionEnv: replicas mid-redeploy run different models. */
+  replicaEnv?: (index: number) => Record<string, string>;
   /** How replicas run: as the image does, or as `npm start` does (tools/stack/replica-command.ts). */
   runtime: ReplicaRuntime;
   /** nginx limit_req rate and burst per client address. */
@@ -203,6 +205,7 @@ export async function startStack(overrides: Partial<StackOptions> = {}): Promise
         // Only nginx reaches the replicas, and it sets this header to the client's address.
         CLIENT_ID_HEADER: 'x-client-id',
         ...o.functionEnv,
+        ...o.replicaEnv?.(index),
       });
       return { index, port, url: `http://127.0.0.1:${port}`, process: proc };
     });

@@ -17,7 +17,8 @@ export function classifyHandler(context: ScoringContext) {
     const request = validateClassifyBody(parseJsonBody(new Uint8Array(await c.req.arrayBuffer())));
     const { results, info } = await scoreTexts(c, context, 'native', request.texts, request, started);
     const body: ClassifyResponse = {
-      model: { id: info.id, dtype: info.dtype, offline: info.offline },
+      // The weights' digest on every answer: a client sees at once when replicas disagree (mid-redeploy).
+      model: { id: info.id, dtype: info.dtype, offline: info.offline, sha256: info.version.sha256 },
       threshold: request.threshold,
       results,
       took_ms: roundMs(performance.now() - started),

@@ -5,7 +5,7 @@
  * for field errors, one detail per problem.
  */
 import { ApiError } from './errors.ts';
-import { ClassifyRequestSchema } from './schemas.ts';
+import { ClassifyRequestSchema, TextSchema } from './schemas.ts';
 import { issueDetails, validated, type Issue } from './validate.ts';
 
 export interface ClassifyRequest {
@@ -22,6 +22,16 @@ export function isJsonContentType(contentType: string | undefined): boolean {
   if (!contentType) return false;
   const mediaType = contentType.split(';')[0]!.trim().toLowerCase();
   return mediaType === 'application/json' || /^application\/[\w.+-]+\+json$/.test(mediaType);
+}
+
+/**
+ * Why `value` cannot be classified, as the end of a sentence about it, or undefined when it can.
+ * Clients that check texts before sending them (the dataset scorer) use the same rule, TextSchema.
+ * @example
+ * textProblem('  ') // → 'must contain at least one non-whitespace character'
+ */
+export function textProblem(value: unknown): string | undefined {
+  return TextSchema.safeParse(value).error?.issues[0]?.message;
 }
 
 /** Validates a parsed JSON value against ClassifyRequestSchema; throws ApiError 400 listing every problem found. */

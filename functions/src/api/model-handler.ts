@@ -1,6 +1,7 @@
 /**
  * @module model-handler
- * GET /api/v1/model: what is being served, so clients and the page can show it.
+ * GET /api/v1/model: what is being served, so clients and the page can show it, and results
+ * can cite it: the SHA-256 of the weights file and, when known, the Hub revision.
  */
 import type { Context } from 'hono';
 import type { Lifecycle } from '../lifecycle.ts';
@@ -25,6 +26,8 @@ export function modelHandler(lifecycle: Lifecycle) {
       id: info.id,
       dtype: info.dtype,
       offline: info.offline,
+      sha256: info.version.sha256,
+      revision: info.version.revision,
       labels: [...LABELS],
       max_tokens: info.maxTokens,
       threshold_default: LIMITS.defaultThreshold,

@@ -18,7 +18,7 @@ export const LIMITS = {
 const isObject = ({ value }: { value: unknown }) => typeof value === 'object' && value !== null;
 const typeOf = (value: unknown) => (value === null ? 'null' : typeof value);
 
-const TextSchema = z
+export const TextSchema = z
   .string({ error: (issue) => `must be a string, got ${typeOf(issue.input)}` })
   .refine((text) => text.trim().length > 0, { error: 'must contain at least one non-whitespace character', abort: true })
   .refine((text) => text.length <= LIMITS.maxChars || countChars(text) <= LIMITS.maxChars, {
@@ -76,7 +76,14 @@ export const TextResultSchema = z
   })
   .openapi('TextResult');
 
-export const ModelRefSchema = z.object({ id: z.string(), dtype: z.string(), offline: z.boolean() });
+const Sha256Schema = z.string().regex(/^[0-9a-f]{64}$/);
+
+export const ModelRefSchema = z.object({
+  id: z.string(),
+  dtype: z.string(),
+  offline: z.boolean(),
+  sha256: Sha256Schema.openapi({ description: 'SHA-256 of the weights file that scored this request: answers from replicas that disagree differ here' }),
+});
 
 export const ClassifyResponseSchema = z
   .object({
@@ -92,6 +99,10 @@ export const ModelResponseSchema = z
     id: z.string(),
     dtype: z.string(),
     offline: z.boolean().openapi({ description: 'true when the small offline stand-in is served, not toxic-bert' }),
+    sha256: Sha256Schema.openapi({ description: 'SHA-256 of the ONNX weights file in use' }),
+    revision: z.string().nullable().openapi({
+      description: '`<hub repo>@<commit>` recorded by model:fetch, or null when none was (the offline stand-in, a copied folder)',
+    }),
     labels: z.array(z.enum(LABELS)),
     max_tokens: z.number().int().openapi({ description: 'longest sequence the model takes' }),
     threshold_default: z.number(),

@@ -2,14 +2,17 @@
  * @module loader
  * Loads the model once: its tokenizer and configuration on this thread (every request is
  * tokenised here) and the network itself in the inference worker, both from a local folder
- * (remote download disabled), at the same time. Checks the model has toxic-bert's labels, and
- * exposes what the rest of the service needs: a tokenizer and a batched forward pass.
+ * (remote download disabled), at the same time, and meanwhile finds the weights' SHA-256.
+ * Checks the model has toxic-bert's labels, and exposes what the rest of the service needs: a
+ * tokenizer, a batched forward pass, and which weights these are.
  */
 import { AutoConfig, AutoTokenizer, env } from '@huggingface/transformers';
+import path from 'node:path';
 import type { ModelDtype } from '../config.ts';
 import { startInferenceThread, type ForwardResult } from './inference-thread.ts';
 import { LABELS } from './labels.ts';
-import { locateModel } from './location.ts';
+import { locateModel, ONNX_FILE } from './location.ts';
+import { readWeightsVersion, type WeightsVersion } from './weights-version.ts';
 
 export interface ModelInfo {
   id: string;
@@ -19,6 +22,8 @@ export interface ModelInfo {
   maxTokens: number;
   /** True for the offline stand-in (the real toxic-bert was not found). */
   offline: boolean;
+  /** The weights file in use, for results to cite (weights-version.ts). */
+  version: WeightsVersion;
   /** The folder it was loaded from (it holds `<id>/`). */
   dir: string;
 }
@@ -92,13 +97,14 @@ export async function loadModel(options: LoadOptions): Promise<LoadedModel> {
       AutoTokenizer.from_pretrained(options.modelId, { local_files_only: true }),
       AutoConfig.from_pretrained(options.modelId, { local_files_only: true }) as Promise<unknown> as Promise<ModelConfigFields>,
       inference,
+      readWeightsVersion(path.join(location.root, options.modelId), `onnx/${ONNX_FILE[options.dtype]}`),
     ]);
     checkLabels(loaded[1].id2label);
   } catch (error) {
     void inference.then((thread) => thread.close(), () => {});
     throw error;
   }
-  const [tokenizer, config, thread] = loaded;
+  const [tokenizer, config, thread, version] = loaded;
   const [clsId, sepId] = tokenizer.encode('', { add_special_tokens: true }) as [number, number];
 
   return {
@@ -108,6 +114,7 @@ export async function loadModel(options: LoadOptions): Promise<LoadedModel> {
       labels: LABELS,
       maxTokens: Math.min(config.max_position_embeddings ?? 512, tokenizer.model_max_length ?? 512),
       offline: location.offline || config.toxicity_monitor_offline === true,
+      version,
       dir: location.root,
     },
     encode: (text) => tokenizer.encode(text, { add_special_tokens: false }),
