@@ -19,11 +19,11 @@ describe('V8 flags of a replica', () => {
   });
 
   it("the image's CMD passes them to node", () => {
-    const cmd = /^CMD (\[.*\])$/m.exec(read('functions/Dockerfile'));
+    const cmd = /^CMD (\[.*\])$/m.exec(read('Dockerfile'));
     expect(cmd).not.toBeNull();
     const argv = JSON.parse(cmd![1]!) as string[];
     expect(argv[0]).toBe('node');
-    expect(argv.at(-1)).toBe('functions/src/server.ts');
+    expect(argv.at(-1)).toBe('dist/functions/server.mjs');
     expect(argv.slice(1, -1)).toEqual(SERVER_V8_FLAGS);
   });
 });
