@@ -4,11 +4,12 @@
  * deploy/swarm/swarm.patch.yaml (see stack-file.ts); with --check, only says whether the
  * committed file is in sync (exit 1 when not). npm test checks it too.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { parse, stringify } from 'yaml';
+import { writeOrCheck } from '../lib/generated-file.ts';
 import { REPO_ROOT } from '../lib/repo.ts';
 import { applyMergePatch, type Json } from './merge-patch.ts';
 import { composeToStack } from './stack-file.ts';
@@ -32,13 +33,5 @@ export function generateStackFile(): string {
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const { values } = parseArgs({ options: { check: { type: 'boolean', default: false } } });
-  const text = generateStackFile();
-  if (values.check) {
-    const inSync = readFileSync(STACK_FILE, 'utf8') === text;
-    console.log(inSync ? 'deploy/swarm/stack.yaml is in sync' : 'deploy/swarm/stack.yaml is out of date: run npm run swarm:stack');
-    process.exitCode = inSync ? 0 : 1;
-  } else {
-    writeFileSync(STACK_FILE, text);
-    console.log(`wrote ${path.relative(process.cwd(), STACK_FILE)}`);
-  }
+  process.exitCode = writeOrCheck([{ file: STACK_FILE, text: generateStackFile() }], values.check, 'npm run swarm:stack');
 }
