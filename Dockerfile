@@ -26,6 +26,9 @@ RUN npm ci --ignore-scripts --no-audit --no-fund
 COPY tsconfig.json ./
 COPY static static
 COPY functions/src functions/src
+# The bundle also holds npm start's first run, which takes model/fetch; the image never runs it.
+COPY model/first-run.ts model/first-run.ts
+COPY model/fetch model/fetch
 COPY tools/stack/build.ts tools/stack/build.ts
 COPY tools/lib/repo.ts tools/lib/repo.ts
 RUN npx vite build --config static/vite.config.ts --logLevel warn && npx tsx tools/stack/build.ts
@@ -119,5 +122,5 @@ STOPSIGNAL SIGTERM
 # milliseconds, not the 40 of starting node. The engine here (20.10) has no --start-interval.
 HEALTHCHECK --interval=1s --timeout=2s --start-period=60s --retries=3 \
   CMD ["bash", "-c", "exec 3<>/dev/tcp/127.0.0.1/${PORT:-8080} && printf 'GET /readyz HTTP/1.0\\r\\n\\r\\n' >&3 && read -r _ status _ <&3 && [ \"$status\" = 200 ]"]
-# --max-semi-space-size: see SERVER_V8_FLAGS in tools/stack/build.ts.
-CMD ["node", "--max-semi-space-size=2", "dist/functions/server.mjs"]
+# --expose-gc, --max-semi-space-size: see SERVER_V8_FLAGS in tools/stack/replica-command.ts.
+CMD ["node", "--expose-gc", "--max-semi-space-size=2", "dist/functions/server.mjs"]

@@ -6,15 +6,12 @@
  * MODEL_ID, MODEL_DTYPE. Progress goes to stderr; failure is one line on stderr and exit 1.
  */
 import { oneLine } from './fetch/errors.ts';
-import { fetchModel } from './fetch/fetch-model.ts';
+import { fetchModel, summary } from './fetch/fetch-model.ts';
 import { resolveOptions } from './fetch/options.ts';
 
 try {
   const result = await fetchModel(resolveOptions(process.argv.slice(2), process.env));
-  const downloaded = result.files.filter((file) => file.status === 'downloaded').length;
-  process.stdout.write(
-    `model:fetch: ${result.files.length} files ready in ${result.dir} (${downloaded} downloaded, ${result.files.length - downloaded} already verified)\n`,
-  );
+  process.stdout.write(`model:fetch: ${summary(result)}\n`);
 } catch (error) {
   process.stderr.write(`model:fetch: ${oneLine(error)}\n`);
   process.exitCode = 1;

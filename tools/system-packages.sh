@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
 # Makes sure the Debian packages behind the programs the stack and the tests run are installed:
-# nginx, Chromium, Prometheus (with promtool), node-exporter and Alertmanager (with amtool).
+# nginx, Chromium, Prometheus (with promtool), node-exporter and Alertmanager (with amtool), and
+# Groovy (the pipeline tests compile the Jenkinsfile with it).
 # As root it installs what is missing with apt-get; otherwise it lists what to install and fails.
 #   tools/system-packages.sh                      every program (npm test)
 #   tools/system-packages.sh nginx prometheus     only these (a tool that starts only them)
+#   tools/system-packages.sh --list               the packages behind every program, one a line
+#                                                 (jenkins/Dockerfile installs them; a test checks)
 set -euo pipefail
 
 declare -A PACKAGE_OF=(
@@ -14,7 +17,17 @@ declare -A PACKAGE_OF=(
   [prometheus-node-exporter]=prometheus-node-exporter
   [prometheus-alertmanager]=prometheus-alertmanager
   [amtool]=prometheus-alertmanager
+  # Groovy's launcher runs /usr/lib/jvm/default-java, which only default-jre-headless provides
+  # (apt takes any Java already installed as enough for groovy itself).
+  [groovy]="groovy default-jre-headless"
 )
+
+if [ "${1:-}" = --list ]; then
+  # Unquoted on purpose: an entry may name several packages.
+  # shellcheck disable=SC2068
+  printf '%s\n' ${PACKAGE_OF[@]} | sort -u
+  exit 0
+fi
 
 commands=("$@")
 [ ${#commands[@]} -gt 0 ] || commands=("${!PACKAGE_OF[@]}")
@@ -26,7 +39,8 @@ for command in "${commands[@]}"; do
     exit 2
   fi
   if ! PATH="$PATH:/usr/sbin:/sbin" command -v "$command" >/dev/null 2>&1; then
-    missing+=("$package")
+    read -ra packages <<<"$package"
+    missing+=("${packages[@]}")
   fi
 done
 [ ${#missing[@]} -eq 0 ] && exit 0

@@ -4,13 +4,14 @@
  * ports, processes or signals (see server.ts); give it a Lifecycle and it answers requests.
  */
 import { Hono, type Context, type MiddlewareHandler } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import { timing } from 'hono/timing';
+import { bodySizeLimit } from './api/body-size.ts';
 import { classifyHandler } from './api/classify-handler.ts';
 import { ApiError, errorResponse } from './api/errors.ts';
 import { modelHandler } from './api/model-handler.ts';
 import { openApiDocument } from './api/openapi.ts';
 import { healthzHandler, readyzHandler } from './api/readiness.ts';
+import { API_ROUTES, classifyRoute, modelRoute, openApiRoute } from './api/routes.ts';
 import { OverBudgetError } from './classify/cost.ts';
 import type { Lifecycle } from './lifecycle.ts';
 import type { Metrics, ShedReason } from './metrics/metrics.ts';
@@ -64,9 +65,7 @@ function refusal(error: unknown): { error: ApiError; shed?: ShedReason } | undef
 
 /** Paths and the methods they answer, for 405 answers on the wrong method. */
 const ROUTES: Record<string, string> = {
-  '/api/v1/classify': 'POST',
-  '/api/v1/model': 'GET',
-  '/api/v1/openapi.json': 'GET',
+  ...Object.fromEntries(API_ROUTES.map((route) => [route.path, route.method.toUpperCase()])),
   '/healthz': 'GET',
   '/readyz': 'GET',
   '/metrics': 'GET',
@@ -91,11 +90,11 @@ export function createApp(options: AppOptions): Hono {
   app.get('/healthz', healthzHandler);
   app.get('/readyz', readyzHandler(lifecycle));
   app.get('/metrics', async (c) => c.body(await metrics.registry.metrics(), 200, { 'Content-Type': metrics.registry.contentType }));
-  app.get('/api/v1/model', modelHandler(lifecycle));
-  app.get('/api/v1/openapi.json', (c) => c.json(openApiDocument));
+  app.get(modelRoute.path, modelHandler(lifecycle));
+  app.get(openApiRoute.path, (c) => c.json(openApiDocument));
   app.post(
-    '/api/v1/classify',
-    bodyLimit({ maxSize: maxBodyBytes, onError: tooLarge }),
+    classifyRoute.path,
+    bodySizeLimit(maxBodyBytes, tooLarge),
     classifyHandler(lifecycle, {
       clientOf: options.clientOf ?? (() => 'anonymous'),
       deadlineMs: options.requestDeadlineMs ?? 30_000,

@@ -18,6 +18,11 @@ export interface Config {
   modelDir: string;
   /** Folder holding the committed offline stand-in, used when modelDir lacks the model. */
   offlineModelDir: string;
+  /**
+   * MODEL_DIR, MODEL_ID or MODEL_DTYPE was set: someone chose a model, so it must be there. The
+   * stand-in replaces a missing model only when none of them was set (functions/src/model/location.ts).
+   */
+  explicitModel: boolean;
   modelId: string;
   dtype: ModelDtype;
   /** Intra-op threads ONNX Runtime may use in this replica. */
@@ -53,6 +58,7 @@ export const DEFAULTS: Config = {
   host: '0.0.0.0',
   modelDir: path.join(repoRoot, 'model/weights'),
   offlineModelDir: path.join(repoRoot, 'model/offline'),
+  explicitModel: false,
   modelId: 'unitary/toxic-bert',
   dtype: 'q8',
   ortThreads: 1,
@@ -101,6 +107,7 @@ export function readConfig(env: NodeJS.ProcessEnv): Config {
     host: env.HOST || DEFAULTS.host,
     modelDir: path.resolve(env.MODEL_DIR || DEFAULTS.modelDir),
     offlineModelDir: path.resolve(env.OFFLINE_MODEL_DIR || DEFAULTS.offlineModelDir),
+    explicitModel: Boolean(env.MODEL_DIR || env.MODEL_ID || env.MODEL_DTYPE),
     modelId,
     dtype,
     ortThreads: integer(env, 'ORT_THREADS', DEFAULTS.ortThreads, 1, 256),

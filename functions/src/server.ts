@@ -17,8 +17,10 @@ import { errorBody } from './api/errors.ts';
 import { ConfigError, readConfig, type Config } from './config.ts';
 import { Lifecycle } from './lifecycle.ts';
 import { describeError, log } from './log.ts';
-import { startIdleGc } from './memory/idle-gc.ts';
+import { gcExposed, startIdleGc } from './memory/idle-gc.ts';
 import { createMetrics, type Metrics } from './metrics/metrics.ts';
+import { modelName } from './model/loader.ts';
+import { locateModel, ModelNotFoundError } from './model/location.ts';
 import { prepareModel } from './service.ts';
 
 function drainOnSignals(server: Server, lifecycle: Lifecycle, metrics: Metrics, config: Config): void {
@@ -83,9 +85,14 @@ async function main(): Promise<void> {
   let config: Config;
   try {
     config = readConfig(process.env);
+    // Before listening: a chosen model that is missing must stop the replica, not answer /healthz.
+    locateModel(config);
+    if (config.idleGcMs > 0 && !gcExposed()) {
+      throw new ConfigError('IDLE_GC_MS needs V8\'s gc(): start node with --expose-gc (as npm start, the image and tools/stack do), or set IDLE_GC_MS=0');
+    }
   } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    log.error('invalid configuration', { message: error.message });
+    if (!(error instanceof ConfigError || error instanceof ModelNotFoundError)) throw error;
+    log.error(error instanceof ConfigError ? 'invalid configuration' : 'model not found', { message: error.message });
     process.exit(2);
   }
 
@@ -105,7 +112,7 @@ async function main(): Promise<void> {
     onUnexpectedError: (error) => log.error('unexpected error', describeError(error)),
   });
   const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (address) =>
-    log.info('listening', { address: address.address, port: address.port }),
+    log.info('listening', { address: address.address, port: address.port, node: process.version }),
   ) as Server;
   // Answers given while draining tell the client (or nginx) to use another connection.
   server.on('request', (_req, res) => {
@@ -126,16 +133,17 @@ async function main(): Promise<void> {
     lifecycle.markReady(model);
     metrics.modelReady.set(1);
     log.info('ready', {
-      model: model.info.id,
+      model: modelName(model.info),
       dtype: model.info.dtype,
       offline: model.info.offline,
+      model_dir: model.info.dir,
       ort_threads: config.ortThreads,
       max_request_tokens: config.maxRequestTokens,
       load_ms: Math.round(performance.now() - started),
     });
     if (model.info.offline) {
       log.warn(
-        'OFFLINE MODEL: serving the small offline stand-in, not the real unitary/toxic-bert; its scores are ' +
+        `OFFLINE MODEL: serving the small offline stand-in, not the real ${model.info.id}; its scores are ` +
           'far less accurate. Run "npm run model:fetch" to put the real model in MODEL_DIR.',
         { model_dir: config.modelDir },
       );

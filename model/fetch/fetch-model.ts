@@ -78,6 +78,15 @@ export async function fetchModel(options: FetchOptions): Promise<FetchResult> {
   return { dir, files };
 }
 
+/**
+ * @example
+ * summary(result); // '4 files ready in model/weights/unitary/toxic-bert (4 downloaded, 0 already verified)'
+ */
+export function summary(result: FetchResult): string {
+  const downloaded = result.files.filter((file) => file.status === 'downloaded').length;
+  return `${result.files.length} files ready in ${result.dir} (${downloaded} downloaded, ${result.files.length - downloaded} already verified)`;
+}
+
 async function fetchFile(run: Run, file: string): Promise<FetchedFile> {
   const remote = await withRetries(() => probe(run.options, file), retryPolicy(run, file));
   const dest = path.join(run.dir, file);

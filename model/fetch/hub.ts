@@ -43,13 +43,17 @@ export function fileUrl(source: HubSource, file: string): string {
   return `${source.endpoint}/${source.repo}/resolve/${revision}/${filePath}`;
 }
 
-/** HEAD the file and collect its expected size and checksum along the redirect chain. */
-export async function probe(source: HubSource, file: string): Promise<RemoteFile> {
+/**
+ * HEAD the file and collect its expected size and checksum along the redirect chain.
+ * `signal` bounds the wait (a caller checking whether the Hub can be reached at all).
+ */
+export async function probe(source: HubSource, file: string, signal?: AbortSignal): Promise<RemoteFile> {
   const linked: RemoteFile = {};
-  const response = await send(source, fileUrl(source, file), 'HEAD', {}, (hop) => {
+  const onHop = (hop: Response) => {
     linked.size ??= toSize(hop.headers.get('x-linked-size'));
     linked.etag ??= unquote(hop.headers.get('x-linked-etag'));
-  });
+  };
+  const response = await send(source, fileUrl(source, file), 'HEAD', {}, { onHop, signal });
   const etag = linked.etag ?? unquote(response.headers.get('etag'));
   return {
     size: linked.size ?? toSize(response.headers.get('content-length')),
@@ -73,12 +77,12 @@ async function send(
   url: string,
   method: 'HEAD' | 'GET',
   headers: Record<string, string>,
-  onHop: (response: Response) => void = () => {},
+  o: { onHop?: (response: Response) => void; signal?: AbortSignal } = {},
 ): Promise<Response> {
   let current = url;
   for (let hop = 0; hop <= MAX_REDIRECTS; hop++) {
-    const response = await fetch(current, { method, headers: headersFor(source, current, headers), redirect: 'manual' });
-    onHop(response);
+    const response = await fetch(current, { method, headers: headersFor(source, current, headers), redirect: 'manual', signal: o.signal });
+    o.onHop?.(response);
     const location = response.headers.get('location');
     if (response.status >= 300 && response.status < 400 && location) {
       await response.body?.cancel();

@@ -7,9 +7,10 @@
  */
 import type { TweetRow } from '../../tools/lib/tweets.ts';
 
-/** toxic-bert's output order; the ONNX logits and config.json id2label follow it. */
-export const LABELS = ['toxic', 'severe_toxic', 'obscene', 'threat', 'insult', 'identity_hate'] as const;
-export type Label = (typeof LABELS)[number];
+import { LABELS, type Label } from '../../functions/src/model/labels.ts';
+
+// toxic-bert's output order, from its one definition; the ONNX logits and config.json id2label follow it.
+export { LABELS, type Label };
 
 /** Profanity for the weak "obscene" label: a word matches if it starts with one of these stems. */
 const PROFANITY_STEMS = [

@@ -4,6 +4,7 @@
  * the text with the sentences that carry the score highlighted, and how long it took.
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
+import { countChars } from '../../functions/src/api/chars.ts';
 import { textCostAtLeast } from '../../functions/src/classify/cost.ts';
 import { classify, fetchModel, OverBudget, RequestFailed, type ClassifyResponse, type ModelInfo } from './api.ts';
 import { HighlightedText } from './components/HighlightedText.tsx';
@@ -12,18 +13,12 @@ import { Verdict } from './components/Verdict.tsx';
 import { EXAMPLES } from './examples.ts';
 import { flaggedLabels, LABEL_NAMES } from './labels.ts';
 
-const MAX_CHARS = 20_000;
-
 type State =
   | { kind: 'idle' }
   | { kind: 'loading' }
   | { kind: 'invalid'; message: string }
   | { kind: 'failed'; message: string }
   | { kind: 'done'; text: string; response: ClassifyResponse; withoutSpans: boolean };
-
-function charCount(text: string): number {
-  return [...text].length;
-}
 
 export function App() {
   const [text, setText] = useState('');
@@ -44,8 +39,9 @@ export function App() {
       textArea.current?.focus();
       return;
     }
-    if (charCount(text) > MAX_CHARS) {
-      setState({ kind: 'invalid', message: `The text is too long: at most ${MAX_CHARS.toLocaleString('en')} characters.` });
+    // The service's limits, from GET /api/v1/model; it checks them again in any case.
+    if (model && countChars(text) > model.limits.max_chars) {
+      setState({ kind: 'invalid', message: `The text is too long: at most ${model.limits.max_chars.toLocaleString('en')} characters.` });
       return;
     }
     // The service's budget per request, checked here first with the same lower bound it uses.
@@ -76,7 +72,7 @@ export function App() {
     if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) submit(event);
   }
 
-  const count = charCount(text);
+  const count = countChars(text);
   const result = state.kind === 'done' ? state.response.results[0] : undefined;
   const labels = result ? flaggedLabels(result.scores, threshold) : [];
   const invalid = state.kind === 'invalid';
@@ -114,8 +110,9 @@ export function App() {
           <span>
             Press <kbd>Ctrl</kbd>+<kbd>Enter</kbd> to check.
           </span>
-          <span class={count > MAX_CHARS ? 'count over' : 'count'}>
-            {count.toLocaleString('en')} / {MAX_CHARS.toLocaleString('en')}
+          <span class={model && count > model.limits.max_chars ? 'count over' : 'count'}>
+            {count.toLocaleString('en')}
+            {model && ` / ${model.limits.max_chars.toLocaleString('en')}`}
           </span>
         </div>
         <p id="text-error" class="field-error" role="alert">
@@ -198,8 +195,9 @@ export function App() {
       </section>
 
       <footer class="footer">
-        <span>
-          Model: {model ? `${model.id} (${model.dtype})` : 'unitary/toxic-bert'}. Your text is not stored or logged.
+        <span data-testid="model-name">
+          {model && `Model: ${model.offline ? `the offline stand-in for ${model.id}` : model.id} (${model.dtype}). `}
+          Your text is not stored or logged.
         </span>
         <a href="/api/v1/openapi.json">HTTP API</a>
       </footer>

@@ -4,40 +4,16 @@
  * person can act on.
  */
 
-export const LABELS = ['toxic', 'severe_toxic', 'obscene', 'threat', 'insult', 'identity_hate'] as const;
-export type Label = (typeof LABELS)[number];
-export type Scores = Record<Label, number>;
+import type { ClassifyResponse, ModelResponse, TextResultBody } from '../../functions/src/api/schemas.ts';
+import type { LabelScores } from '../../functions/src/model/labels.ts';
 
-export interface Span {
-  begin: number;
-  end: number;
-  scores: Scores;
-}
-
-export interface TextResult {
-  scores: Scores;
-  flagged: boolean;
-  labels: Label[];
-  tokens: number;
-  /** Pieces the text was scored in: more than 1 when it was longer than the model takes. */
-  windows: number;
-  spans?: Span[];
-}
-
-export interface ClassifyResponse {
-  model: { id: string; dtype: string; offline?: boolean };
-  threshold: number;
-  results: TextResult[];
-  took_ms: number;
-}
-
-export interface ModelInfo {
-  id: string;
-  dtype: string;
-  offline: boolean;
-  max_tokens: number;
-  limits: { max_texts: number; max_chars: number; max_request_tokens: number };
-}
+// The API's shape comes from the service's own schemas (type-only: nothing of zod reaches the page).
+export { LABELS, type Label } from '../../functions/src/model/labels.ts';
+export type { ClassifyResponse };
+export type Scores = LabelScores;
+export type TextResult = TextResultBody;
+export type Span = NonNullable<TextResult['spans']>[number];
+export type ModelInfo = ModelResponse;
 
 /** A failed request, with a message written for the person at the page. */
 export class RequestFailed extends Error {

@@ -136,15 +136,17 @@ describe('the page', () => {
     expect(screen.getByTestId('no-spans-note').textContent).toMatch(/no sentence is highlighted/);
   });
 
-  it('shows a notice when the service uses the offline model', async () => {
+  it('shows a notice when the service uses the offline model, and names it the stand-in in the footer', async () => {
     modelAnswer = { status: 200, body: { ...MODEL, offline: true } };
     render(<App />);
     expect((await screen.findByTestId('offline-notice')).textContent).toContain('Offline model');
+    expect(screen.getByTestId('model-name').textContent).toContain('Model: the offline stand-in for unitary/toxic-bert (q8).');
   });
 
-  it('has no offline notice with the real model, and example buttons fill the text area', async () => {
+  it('has no offline notice with the real model, names it in the footer, and example buttons fill the text area', async () => {
     render(<App />);
-    await waitFor(() => expect(requests.some((r) => r.url.endsWith('/model'))).toBe(true));
+    await waitFor(() => expect(screen.getByTestId('model-name').textContent).toContain('Model: unitary/toxic-bert (q8).'));
+    expect(screen.getByTestId('model-name').textContent).not.toContain('stand-in');
     expect(screen.queryByTestId('offline-notice')).toBeNull();
     fireEvent.click(screen.getByRole('button', { name: 'Insult' }));
     expect((screen.getByLabelText('Text to check') as HTMLTextAreaElement).value).toMatch(/idiot/);

@@ -1,25 +1,18 @@
 /**
  * @module declarative
- * The declarative pipeline inside a Jenkinsfile, as data: stages (nested ones too) with their
- * `when { branch ... }` conditions, agent, timeout, environment, steps and post steps; and
- * which stages a given branch runs. Covers the directives this repository's Jenkinsfile uses and
- * refuses the rest, so a new directive gets a reading here before the tests trust it.
+ * The declarative pipeline of a Jenkinsfile, as data, from the call tree Groovy's compiler
+ * gives (./groovy-calls.ts): stages (nested ones too) with their `when { branch }` conditions, agent,
+ * timeout, environment, steps and post steps; and which stages a given branch runs. Reads the
+ * directives and conditions this repository's Jenkinsfile uses and refuses the rest, so a new
+ * one gets a reading here before the tests trust it.
  *
  * @example
- * const pipeline = readPipeline(readFileSync('Jenkinsfile', 'utf8'));
+ * const pipeline = readPipeline(callsOf(parsed.Jenkinsfile, 'Jenkinsfile'));
  * stagesRunOn(pipeline, 'feature/x').map((stage) => stage.name);
  */
-import { namedArgs, parseCalls, parseValue, positionalArg, type Call } from './groovy-blocks.ts';
+import { stringOf, type Call, type Value } from './groovy-calls.ts';
 
-export type Condition =
-  | { kind: 'branch'; pattern: string }
-  | { kind: 'allOf' | 'anyOf'; of: Condition[] }
-  | { kind: 'not'; of: Condition };
-
-export interface Step {
-  name: string;
-  args: string;
-  line: number;
+export interface Step extends Call {
   /** Wrapping calls, outermost first, e.g. `withCredentials([...])`. */
   within: Call[];
 }
@@ -27,11 +20,12 @@ export interface Step {
 export interface Stage {
   name: string;
   line: number;
-  when: Condition | null;
+  /** The `branch` patterns of its `when`, all of which must match; empty: runs on every branch. */
+  when: string[];
   /** `any`, `none`, or null to inherit. */
   agent: string | null;
   timeoutMs: number | null;
-  environment: Map<string, string>;
+  environment: Map<string, Value>;
   steps: Step[];
   /** Post condition (always, failure, ...) to its steps. */
   post: Map<string, Step[]>;
@@ -52,25 +46,23 @@ const UNIT_MS: Record<string, number> = {
   DAYS: 86_400_000,
 };
 
-export function readPipeline(source: string): Pipeline {
-  const roots = parseCalls(source);
-  const pipeline = roots.find((call) => call.name === 'pipeline');
-  if (!pipeline?.block || roots.length !== 1) throw new Error('expected a single pipeline { } block');
-  const pipelineAgent = child(pipeline, 'agent');
+export function readPipeline(calls: Call[]): Pipeline {
+  const [pipeline, ...rest] = calls;
+  if (pipeline?.name !== 'pipeline' || !pipeline.block || rest.length > 0) throw new Error('expected a single pipeline { } block');
   return {
-    agent: pipelineAgent ? pipelineAgent.args : null,
+    agent: agentOf(child(pipeline, 'agent')),
     options: child(pipeline, 'options')?.block ?? [],
     stages: readStages(required(pipeline, 'stages')),
     post: readPost(child(pipeline, 'post')),
   };
 }
 
-/** The stages without nested stages that run on `branch`, in order, with their enclosing stages. */
+/** The stages without nested stages that run on `branch`, in order. */
 export function stagesRunOn(pipeline: Pipeline, branch: string): Stage[] {
   const run: Stage[] = [];
   const visit = (stages: Stage[]) => {
     for (const stage of stages) {
-      if (stage.when && !holds(stage.when, branch)) continue;
+      if (!stage.when.every((pattern) => globMatches(pattern, branch))) continue;
       if (stage.stages.length > 0) visit(stage.stages);
       else run.push(stage);
     }
@@ -92,6 +84,14 @@ export function allStages(pipeline: Pipeline): Stage[] {
   return all;
 }
 
+/** Every step of the pipeline: stages' steps and post steps, and the pipeline's post steps. */
+export function allSteps(pipeline: Pipeline): Step[] {
+  return [
+    ...allStages(pipeline).flatMap((stage) => [...stage.steps, ...[...stage.post.values()].flat()]),
+    ...[...pipeline.post.values()].flat(),
+  ];
+}
+
 /** The agent a stage runs on: its own, else its nearest enclosing stage's, else the pipeline's. */
 export function effectiveAgent(pipeline: Pipeline, target: Stage): string | null {
   const find = (stages: Stage[], inherited: string | null): string | null | undefined => {
@@ -108,26 +108,16 @@ export function effectiveAgent(pipeline: Pipeline, target: Stage): string | null
   return agent;
 }
 
-/** Jenkins' `branch` condition: an Ant-style glob (`*` within a path segment, `**` across). */
-export function branchMatches(pattern: string, branch: string): boolean {
+/**
+ * An Ant-style glob (`*` within a path segment, `**` across), as Jenkins matches `branch`
+ * conditions and report patterns.
+ */
+export function globMatches(pattern: string, branch: string): boolean {
   const regex = pattern
     .split(/(\*\*|\*|\?)/)
     .map((part) => (part === '**' ? '.*' : part === '*' ? '[^/]*' : part === '?' ? '[^/]' : part.replace(/[.+^${}()|[\]\\]/g, '\\$&')))
     .join('');
   return new RegExp(`^${regex}$`).test(branch);
-}
-
-function holds(condition: Condition, branch: string): boolean {
-  switch (condition.kind) {
-    case 'branch':
-      return branchMatches(condition.pattern, branch);
-    case 'allOf':
-      return condition.of.every((inner) => holds(inner, branch));
-    case 'anyOf':
-      return condition.of.some((inner) => holds(inner, branch));
-    case 'not':
-      return !holds(condition.of, branch);
-  }
 }
 
 function readStages(stages: Call): Stage[] {
@@ -140,80 +130,66 @@ function readStages(stages: Call): Stage[] {
 const STAGE_DIRECTIVES = new Set(['agent', 'when', 'options', 'environment', 'steps', 'stages', 'post']);
 
 function readStage(call: Call): Stage {
-  const name = positionalArg(call.args);
-  if (name.kind !== 'string') throw new Error(`line ${call.line}: a stage's name must be a string`);
+  const name = stringOf(call.args[0]);
+  if (name === undefined) throw new Error(`line ${call.line}: a stage's name must be a string`);
   for (const directive of call.block ?? []) {
-    if (!STAGE_DIRECTIVES.has(directive.name)) throw new Error(`line ${directive.line}: stage directive ${directive.name} is not read by this parser`);
+    if (!STAGE_DIRECTIVES.has(directive.name)) throw new Error(`line ${directive.line}: stage directive ${directive.name} is not read here`);
   }
   const steps = child(call, 'steps');
   const nested = child(call, 'stages');
-  if (Boolean(steps) === Boolean(nested)) throw new Error(`line ${call.line}: stage ${name.value} needs steps or stages, not both`);
+  if (Boolean(steps) === Boolean(nested)) throw new Error(`line ${call.line}: stage ${name} needs steps or stages, not both`);
   return {
-    name: name.value,
+    name,
     line: call.line,
     when: readWhen(child(call, 'when')),
-    agent: child(call, 'agent')?.args ?? null,
+    agent: agentOf(child(call, 'agent')),
     timeoutMs: readTimeout(child(call, 'options')),
-    environment: readEnvironment(child(call, 'environment')),
+    environment: new Map((child(call, 'environment')?.block ?? []).map((variable) => [variable.name, assignedValue(variable)])),
     steps: steps ? readSteps(steps.block ?? [], []) : [],
     post: readPost(child(call, 'post')),
     stages: nested ? readStages(nested) : [],
   };
 }
 
-function readWhen(when: Call | undefined): Condition | null {
-  if (!when) return null;
-  const conditions = (when.block ?? []).filter((call) => !/^before(Agent|Input|Options)$/.test(call.name)).map(readCondition);
-  if (conditions.length === 0) throw new Error(`line ${when.line}: empty when`);
-  return conditions.length === 1 && conditions[0] ? conditions[0] : { kind: 'allOf', of: conditions };
+function agentOf(agent: Call | undefined): string | null {
+  if (!agent) return null;
+  const [kind] = agent.args;
+  if (kind?.kind !== 'word' || agent.block) throw new Error(`line ${agent.line}: only "agent any" and "agent none" are read here`);
+  return kind.value;
 }
 
-function readCondition(call: Call): Condition {
-  switch (call.name) {
-    case 'branch': {
-      const pattern = positionalArg(call.args);
-      if (pattern.kind !== 'string') throw new Error(`line ${call.line}: branch needs a string pattern`);
-      return { kind: 'branch', pattern: pattern.value };
-    }
-    case 'allOf':
-    case 'anyOf':
-      return { kind: call.name, of: (call.block ?? []).map(readCondition) };
-    case 'not': {
-      const [inner, ...rest] = call.block ?? [];
-      if (!inner || rest.length > 0) throw new Error(`line ${call.line}: not takes one condition`);
-      return { kind: 'not', of: readCondition(inner) };
-    }
-    default:
-      throw new Error(`line ${call.line}: when condition ${call.name} is not read by this parser`);
-  }
+function readWhen(when: Call | undefined): string[] {
+  if (!when) return [];
+  const patterns = (when.block ?? [])
+    .filter((call) => !/^before(Agent|Input|Options)$/.test(call.name))
+    .map((call) => {
+      const pattern = call.name === 'branch' ? stringOf(call.args[0]) : undefined;
+      if (pattern === undefined) throw new Error(`line ${call.line}: only "branch '<pattern>'" conditions are read here, not ${call.name}`);
+      return pattern;
+    });
+  if (patterns.length === 0) throw new Error(`line ${when.line}: empty when`);
+  return patterns;
 }
 
 function readTimeout(options: Call | undefined): number | null {
   const timeout = options?.block?.find((call) => call.name === 'timeout');
   if (!timeout) return null;
-  const args = namedArgs(timeout.args);
-  const time = Number(args.get('time'));
-  const unit = parseValue(args.get('unit') ?? "'MINUTES'").value;
-  const perUnit = UNIT_MS[unit];
-  if (!Number.isFinite(time) || perUnit === undefined) throw new Error(`line ${timeout.line}: cannot read timeout(${timeout.args})`);
-  return time * perUnit;
+  const time = timeout.named.time;
+  const perUnit = UNIT_MS[stringOf(timeout.named.unit) ?? 'MINUTES'];
+  if (time?.kind !== 'literal' || typeof time.value !== 'number' || perUnit === undefined) {
+    throw new Error(`line ${timeout.line}: cannot read this timeout`);
+  }
+  return time.value * perUnit;
 }
 
-function readEnvironment(environment: Call | undefined): Map<string, string> {
-  const variables = new Map<string, string>();
-  for (const call of environment?.block ?? []) {
-    const assignment = /^=\s*([\s\S]+)$/.exec(call.args);
-    if (!assignment?.[1]) throw new Error(`line ${call.line}: expected NAME = value in environment`);
-    variables.set(call.name, parseValue(assignment[1]).value);
-  }
-  return variables;
+function assignedValue(variable: Call): Value {
+  if (!variable.assigned) throw new Error(`line ${variable.line}: expected NAME = value in environment`);
+  return variable.assigned;
 }
 
 /** Flattens steps: a call with a block (withCredentials, script, dir) wraps the steps inside it. */
 function readSteps(calls: Call[], within: Call[]): Step[] {
-  return calls.flatMap((call) =>
-    call.block ? readSteps(call.block, [...within, call]) : [{ name: call.name, args: call.args, line: call.line, within }],
-  );
+  return calls.flatMap((call) => (call.block ? readSteps(call.block, [...within, call]) : [{ ...call, within }]));
 }
 
 function readPost(post: Call | undefined): Map<string, Step[]> {

@@ -12,6 +12,9 @@ import { buildCorpus, CORPUS_FILE, loadCorpus, requestBody } from '../../tools/l
 import { REPO_ROOT } from '../../tools/lib/repo.ts';
 import { arrivals } from '../../tools/load/arrivals.ts';
 import type { LoadResult, Sample } from '../../tools/load/load.ts';
+import { DEFAULTS } from '../../functions/src/config.ts';
+import { costliestRequest } from '../../tools/lib/heavy-requests.ts';
+import { requestBodies } from '../../tools/load/drive.ts';
 import { LOAD_DIR, PLAN, SCENARIO_NAMES, type Scenario } from '../../tools/load/scenarios.ts';
 import { rampSteps, saturationRps } from '../../tools/load/summary.ts';
 
@@ -99,9 +102,19 @@ describe('stress scenarios', () => {
     vi.resetModules();
   });
 
-  it('scenarios.json and corpus.json are current (npm run stress:export rewrites them)', () => {
+  it('scenarios.json, corpus.json and costliest-request.json are current (npm run stress:export rewrites them)', () => {
     expect(JSON.parse(readFileSync(path.join(LOAD_DIR, 'scenarios.json'), 'utf8'))).toEqual(PLAN);
     expect(JSON.parse(readFileSync(path.join(LOAD_DIR, PLAN.corpus.file), 'utf8'))).toEqual(buildCorpus());
+    expect(JSON.parse(readFileSync(path.join(LOAD_DIR, PLAN.costliestRequest), 'utf8'))).toEqual(costliestRequest(DEFAULTS.maxRequestTokens));
+  });
+
+  it('the abuse group runs a greedy and a polite scenario from two addresses, against the deployed rate limit', () => {
+    const { abuse } = PLAN.groups;
+    expect(Object.keys(abuse!.parts).sort()).toEqual(['abuse-greedy', 'abuse-polite']);
+    expect(new Set(Object.values(abuse!.parts)).size).toBe(2);
+    expect(abuse!.deployedRateLimit).toBe(true);
+    expect(PLAN.scenarios['abuse-greedy']!.body).toBe('costliest');
+    expect(PLAN.scenarios['abuse-polite']!.thresholds).toMatchObject({ maxFailedRate: 0.01, p99Ms: 1000 });
   });
 
   it("compose's k6 service mounts k6.js, scenarios.json and the corpus k6.js opens from them", () => {
@@ -154,7 +167,8 @@ describe('stress scenarios', () => {
     const t = spec.thresholds;
     const expected: Record<string, string[]> = {};
     if (t.maxFailedRate !== undefined) expected.http_req_failed = [`rate<=${t.maxFailedRate}`];
-    if (t.p95Ms !== undefined) expected.http_req_duration = [`p(95)<${t.p95Ms}`];
+    const durations = [...(t.p95Ms !== undefined ? [`p(95)<${t.p95Ms}`] : []), ...(t.p99Ms !== undefined ? [`p(99)<${t.p99Ms}`] : [])];
+    if (durations.length > 0) expected.http_req_duration = durations;
     if (t.minCompletedRatio !== undefined) expected.http_reqs = [`count>=${Math.ceil(t.minCompletedRatio * arrivals(spec).length)}`];
     if (t.maxUnexpectedErrors !== undefined) expected.unexpected_errors = [`count<=${t.maxUnexpectedErrors}`];
     const own = Object.fromEntries(Object.entries(options.thresholds).filter(([key]) => !key.includes('{')));
@@ -174,6 +188,14 @@ describe('stress scenarios', () => {
     }
     expect(k6.posts.map((p) => p.url)).toEqual(Array(5).fill(`${BASE_URL}${PLAN.endpoint}`));
     expect(k6.posts.map((p) => p.body)).toEqual([0, 1, 2, texts.length, texts.length + 7].map((i) => requestBody(texts, i)));
+  });
+
+  it('k6.js sends abuse-greedy the costliest accepted request, as the Node driver does', async () => {
+    const k6Module = await loadK6('abuse-greedy');
+    k6.iteration = 3;
+    k6Module.default();
+    expect(k6.posts[0]!.body).toBe(requestBodies(PLAN.scenarios['abuse-greedy']!, loadCorpus())(3));
+    expect(JSON.parse(k6.posts[0]!.body)).toEqual(costliestRequest(DEFAULTS.maxRequestTokens));
   });
 
   it('k6.js tags ramp requests with the stage the Node driver puts them in', async () => {

@@ -7,7 +7,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadCorpus } from '../../tools/lib/corpus.ts';
 import { runScenario } from '../../tools/load/drive.ts';
 import { durationSeconds, PLAN } from '../../tools/load/scenarios.ts';
-import { OFFLINE_MODEL_DIR } from '../../tools/stack/function-process.ts';
 import type { Stack } from '../../tools/stack/stack.ts';
 import { startTestStack } from '../../tools/stack/test-stack.ts';
 
@@ -15,7 +14,7 @@ const smoke = PLAN.scenarios.smoke!;
 
 let stack: Stack;
 beforeAll(async () => {
-  stack = await startTestStack({ monitoring: false, functionEnv: { MODEL_DIR: OFFLINE_MODEL_DIR } });
+  stack = await startTestStack({ monitoring: false });
 });
 afterAll(async () => {
   await stack?.stop();

@@ -5,8 +5,10 @@
  * - kill -9 of a replica: no request fails (nginx retries elsewhere), the supervisor restarts
  *   it under a new pid, and it serves again once ready;
  * - SIGTERM of a replica: it drains, no request fails, and it comes back;
- * - every replica stopped: nginx answers each request at once with the JSON 503 and
- *   Retry-After, AllFunctionsDown fires, and when the replicas return, requests succeed again.
+ * - every replica stopped: nginx answers each request with the JSON 503 and Retry-After,
+ *   AllFunctionsDown fires, and when the replicas return, requests succeed again.
+ * Latencies are printed for the record, not asserted: timings on a shared machine belong in
+ * the benchmarks (`npm run bench`).
  */
 import { readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
@@ -17,7 +19,7 @@ import { alerts, instantQuery } from '../../tools/observability/prometheus-api.t
 import { steadyLoad, type LoadSample } from '../../tools/reliability/steady-load.ts';
 import type { Replica, Stack } from '../../tools/stack/stack.ts';
 import { writeFastRules } from '../observability/fast-rules.ts';
-import { loadTweets, sleep, startReliabilityStack, waitFor, type AccessLine } from './reliability-stack.ts';
+import { loadTweets, startReliabilityStack, waitFor, type AccessLine } from './reliability-stack.ts';
 
 let stack: Stack;
 let rulesDir: string;
@@ -69,7 +71,6 @@ async function servedBy(replica: Replica, tag: string): Promise<void> {
         expect(res.status).toBe(200);
         await res.arrayBuffer();
       }
-      await sleep(100);
       // upstream_addr lists every replica tried ("a, b"); the last one gave the answer.
       return accessLog().some((l) => l.request_id.startsWith(tag) && l.upstream_addr.split(', ').at(-1) === address && l.upstream_status.split(', ').at(-1) === '200');
     },
@@ -79,10 +80,17 @@ async function servedBy(replica: Replica, tag: string): Promise<void> {
   );
 }
 
-/** 10 s of load with the signal sent to `victim` 3 s in; every one of the ~200 requests must succeed. */
+/** Answers `replica` gave through nginx so far, by the access log. */
+const answeredBy = (replica: Replica) => accessLog().filter((l) => l.upstream_addr.split(', ').at(-1) === `127.0.0.1:${replica.port}`).length;
+
+/**
+ * 10 s of load, with the signal sent to `victim` once it has answered 20 of the load's requests
+ * (so the load flows through it when the signal comes); every one of the ~200 must succeed.
+ */
 async function signalUnderLoad(victim: Replica, signal: NodeJS.Signals): Promise<{ samples: LoadSample[]; signalledAt: number }> {
+  const before = answeredBy(victim);
   const running = load(10_000);
-  await sleep(3000);
+  await waitFor(`${victim.process.name} answering the load`, () => answeredBy(victim) - before, (n) => n >= 20, 8000, 50);
   const signalledAt = Date.now();
   victim.process.signal(signal);
   const samples = await running;
@@ -117,7 +125,7 @@ describe('faults under a steady load', () => {
     console.log(`SIGTERM: ${samples.length} requests, 0 failed, p99 ${p99(samples)} ms, max ${max(samples)} ms; drained, exited 0 and served through nginx again ${Date.now() - termAt} ms after the signal`);
   }, 90_000);
 
-  it('every replica down: a fast JSON 503 with Retry-After, AllFunctionsDown fires, and service returns with them', async () => {
+  it('every replica down: nginx answers every request with a JSON 503 and Retry-After, AllFunctionsDown fires, and service returns with them', async () => {
     // Prometheus must have seen the replicas up before it can see them go down.
     await waitFor('replicas scraped as up', () => instantQuery(stack.prometheusUrl, 'up{job="functions"} == 1'), (up) => up.length === 2, 15_000);
     await Promise.all(stack.replicas.map((r) => r.process.stop()));
@@ -126,8 +134,8 @@ describe('faults under a steady load', () => {
     const samples = await load(5000);
     expect(samples.length).toBeGreaterThanOrEqual(95);
     expect(samples.filter((s) => s.status !== 503 || s.errorCode !== 'unavailable' || !s.retryAfter)).toEqual([]);
+    // How fast nginx refuses is printed below, not asserted: a timing on a shared machine is a benchmark's.
     const p99Down = percentile(samples.map((s) => s.latencyMs), 99);
-    expect(p99Down, `p99 of the 503 answers: ${p99Down.toFixed(1)} ms`).toBeLessThan(100);
 
     const fired = await waitFor(
       'AllFunctionsDown firing',

@@ -1,10 +1,12 @@
 /**
  * nginx in front of two real replicas (offline model): load balancing, failover, internal
- * endpoints hidden, security headers, rate limiting and the body limit, all as JSON.
+ * endpoints hidden, its own /healthz, security headers, rate limiting and the body limit, all
+ * as JSON.
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { waitForOk } from '../../tools/lib/wait.ts';
 import type { Stack } from '../../tools/stack/stack.ts';
 import { startTestStack } from '../../tools/stack/test-stack.ts';
 import { postJson } from '../support/http.ts';
@@ -73,7 +75,7 @@ describe('the proxy in front of two replicas', () => {
     expect(bad.headers.get('x-request-id')).toMatch(/^[0-9a-f]{32}$/);
   });
 
-  it('does not serve /metrics, /readyz or /healthz of the replicas', async () => {
+  it('does not serve /metrics or /readyz of the replicas', async () => {
     for (const internal of ['/metrics', '/readyz', '/api/../metrics', '/%6detrics']) {
       const res = await fetch(`${stack.url}${internal}`);
       expect(res.status, internal).toBe(404);
@@ -81,6 +83,24 @@ describe('the proxy in front of two replicas', () => {
     }
     const text = await (await fetch(`${stack.url}/api/metrics`)).text();
     expect(text).not.toContain('# HELP');
+  });
+
+  it('answers /healthz itself, saying it checks nginx only, and still 200 with every replica down', async () => {
+    const up = await fetch(`${stack.url}/healthz`);
+    expect(up.status).toBe(200);
+    expect(await up.json()).toEqual({ status: 'ok', checks: 'nginx only' });
+
+    await Promise.all(stack.replicas.map((r) => r.process.stop()));
+    try {
+      const down = await fetch(`${stack.url}/healthz`);
+      expect(down.status).toBe(200);
+      expect(await down.json()).toEqual({ status: 'ok', checks: 'nginx only' });
+      // What /healthz does not check: the API has no replica to answer.
+      expect((await classify('anyone there?')).status).toBe(503);
+    } finally {
+      stack.replicas.forEach((r) => r.process.start());
+      await Promise.all(stack.replicas.map((r) => waitForOk(`${r.url}/readyz`, 60_000)));
+    }
   });
 
   it('sends security and caching headers with the page and its assets', async () => {

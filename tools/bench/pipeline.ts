@@ -29,7 +29,7 @@ export async function loadPipeline(modelDir: string, dtype: ModelDtype, ortThrea
   const began = performance.now();
   const config = readConfig({ MODEL_DIR: modelDir, MODEL_DTYPE: dtype, ORT_THREADS: String(ortThreads) });
   const model = await loadModel(config);
-  if (model.info.offline) throw new Error(`loadModel fell back to the offline stand-in instead of ${modelDir}`);
+  if (model.info.offline) throw new Error(`${modelDir} holds the offline stand-in, not a model worth benchmarking`);
   const engine = createEngine(model, config.scheduler, config.maxRequestTokens);
   await warmUp(model, engine);
   return {

@@ -70,6 +70,8 @@ export async function measureServerStart(modelDir: string, dtype: ModelDtype, te
   const fn = await startFunction({
     port,
     env: { MODEL_DIR: modelDir, MODEL_DTYPE: dtype, ORT_THREADS: '1' },
+    // As the README's figures were measured (replica-command.ts).
+    runtime: 'bundle',
     readyTimeoutMs: READY_TIMEOUT_MS,
   });
   const readyMs = performance.now() - began;

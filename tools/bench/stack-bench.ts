@@ -15,11 +15,11 @@
  * they took in each phase, and texts per CPU second, which they disturb far less.
  * A benchmark, not a test: it reports missed targets and exits 0 unless it fails to run.
  */
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { ONNX_FILE, requiredFiles } from '../../functions/src/model/location.ts';
+import { missingFiles, ONNX_FILE } from '../../functions/src/model/location.ts';
 import { loadCorpus } from '../lib/corpus.ts';
 import { childPids } from '../lib/processes.ts';
 import { REPO_ROOT } from '../lib/repo.ts';
@@ -28,6 +28,7 @@ import { startStack, type Stack } from '../stack/stack.ts';
 import { add, openCeiling, type BatchSizeRun } from './ceiling.ts';
 import { startCpuMeter } from './cpu.ts';
 import { loadPlotSvg } from './load-plot.ts';
+import { measureAbuse, measureLongTexts, measureRefusals, measureWorstRequest } from './request-cost.ts';
 import { measureScoreStability } from './score-stability.ts';
 import { closedLoop, openLoad, type Phase, type StackUnderTest } from './stack-phases.ts';
 import { checkShedding, formatReport, shedCount, toJson, type BenchResult, type Overhead } from './stack-report.ts';
@@ -58,6 +59,14 @@ const SETTINGS = {
   max_in_flight: 1024,
   pause_seconds: 2,
   overhead_seconds: 8,
+  refusals: 50,
+  /** nginx's per-client limit in the abuse phase: the project's default (tools/stack DEFAULT_STACK). */
+  abuse_rate_limit: '20r/s',
+  abuse_rate_burst: 40,
+  abuse_seconds: 45,
+  /** A text of ~5,000 tokens this often, while tweets come at half of saturation. */
+  long_every_seconds: 5,
+  long_seconds: 30,
 };
 const BENCH_STACK = {
   proxyPort: 28480,
@@ -91,7 +100,7 @@ function options(): { modelDir: string; json: boolean; plot: string } {
   }
   if (!values['model-dir']) usage('--model-dir is required');
   const modelDir = path.resolve(values['model-dir']);
-  const missing = requiredFiles(DTYPE).filter((file) => !existsSync(path.join(modelDir, MODEL_ID, file)));
+  const missing = missingFiles(modelDir, MODEL_ID, DTYPE);
   if (missing.length > 0) usage(`no ${DTYPE} model in ${modelDir}: missing ${missing.map((f) => `${MODEL_ID}/${f}`).join(', ')}`);
   return { modelDir, json: values.json, plot: path.resolve(values.plot) };
 }
@@ -146,6 +155,24 @@ async function measureOverhead(texts: readonly string[]): Promise<Overhead> {
       nginx_ms: perRequest(phase.cpu.cores.nginx ?? 0),
       generator_ms: perRequest(phase.cpu.cores.generator ?? 0),
     };
+  } finally {
+    await stack.stop();
+  }
+}
+
+/** The abuse phase on a stack of its own, with nginx's per-client limit as deployed. */
+async function measureAbuseOnOwnStack(modelDir: string, budget: number, texts: readonly string[]) {
+  const stack = await startStack({
+    ...BENCH_STACK,
+    dir: `${BENCH_STACK.dir}-abuse`,
+    rateLimit: SETTINGS.abuse_rate_limit,
+    rateBurst: SETTINGS.abuse_rate_burst,
+    replicas: SETTINGS.replicas,
+    functionEnv: { MODEL_DIR: modelDir, MODEL_DTYPE: DTYPE, ORT_THREADS: '1' },
+  });
+  try {
+    await closedLoop(underTest(stack, texts), 'warm-up', 4, 2);
+    return await measureAbuse(stack.url, budget, texts, Number.parseInt(SETTINGS.abuse_rate_limit, 10), SETTINGS.abuse_seconds);
   } finally {
     await stack.stop();
   }
@@ -215,7 +242,21 @@ async function main(): Promise<void> {
     const overload = sweepPhases.at(-1)!;
     const half = sweepPhases.find((p) => p.label === '0.5×')!;
 
+    const { limits: budgetLimits } = (await (await fetch(`${stack.url}/api/v1/model`)).json()) as { limits: { max_request_tokens: number } };
+    const budget = budgetLimits.max_request_tokens;
+    await sleep(SETTINGS.pause_seconds * 1000);
+    progress(`the costliest accepted request (budget ${budget} tokens) alone on an idle replica, another client's tweets beside it`);
+    const worst = await measureWorstRequest(stack.replicas[0]!.url, budget, texts);
+    progress(`  ${round(worst.worst_request_ms)} ms`);
+    progress(`${SETTINGS.refusals} requests over the budget through nginx`);
+    const refusals = await measureRefusals(stack.url, SETTINGS.refusals);
+    await sleep(SETTINGS.pause_seconds * 1000);
+    progress(`texts of ~5,000 tokens every ${SETTINGS.long_every_seconds} s among tweets at half of saturation, ${SETTINGS.long_seconds} s`);
+    const long = await measureLongTexts(stack.url, texts, 0.5 * stackTps, SETTINGS.long_every_seconds, SETTINGS.long_seconds);
     await stack.stop();
+
+    progress(`abuse: nginx at its default per-client limit (${SETTINGS.abuse_rate_limit}, burst ${SETTINGS.abuse_rate_burst}); one client sends the costliest request at that rate, five others 100 tweets a minute`);
+    const abuse = await measureAbuseOnOwnStack(modelDir, budget, texts);
     progress('overhead: the same stack with the tiny offline model, closed loop (CPU per request outside the model)');
     const overhead = await measureOverhead(texts);
     progress('score stability: alone vs batched, bench stand-in and offline model');
@@ -249,6 +290,7 @@ async function main(): Promise<void> {
       sweepPhases,
       shed,
       stability,
+      limits: { ...worst, ...refusals, ...abuse, ...long },
       duration_s: 0,
     };
   } finally {

@@ -6,6 +6,7 @@
  */
 import type { Summary } from '../load/summary.ts';
 import type { BatchSizeRun, CeilingRun } from './ceiling.ts';
+import type { RequestCostFigures } from './request-cost.ts';
 import type { ScoreStability } from './score-stability.ts';
 import type { Phase } from './stack-phases.ts';
 import { round } from './timing.ts';
@@ -62,11 +63,25 @@ export interface BenchResult {
   sweepPhases: Phase[];
   shed: Shedding;
   stability: ScoreStability[];
+  limits: RequestCostFigures;
   duration_s: number;
 }
 
+/** The targets every run is held to (issue 12 and the README's figures). */
+export const TARGETS = {
+  ratio: 0.9,
+  p99MsAt100rpm: 50,
+  worstRequestMs: 10_000,
+  othersP99MsDuringWorst: 1000,
+  refusalP99Ms: 50,
+  abuseOthersSuccess: 0.99,
+  abuseOthersP99Ms: 1000,
+  longTextSuccess: 0.99,
+};
+
+/** Refusals that ask the client to come back: 503 (overloaded) and the replicas' 429 (one client's work queued too long). */
 export const shedCount = (summary: Summary) =>
-  Object.entries(summary.statuses).reduce((sum, [status, count]) => sum + (status.startsWith('503') ? count : 0), 0);
+  Object.entries(summary.statuses).reduce((sum, [status, count]) => sum + (/^(503|429)\b/.test(status) ? count : 0), 0);
 
 export function checkShedding(overload: Phase, restarts: number, ready: boolean): Shedding {
   const s = overload.summary;
@@ -156,7 +171,52 @@ export function details(result: BenchResult): Record<string, unknown> {
 /** The JSON line: the headline figures first, then the detail. */
 export function toJson(result: BenchResult): string {
   const { ceiling_tps, stack_tps, ratio, p99_ms_at_100rpm, p99_ms_at_half, shed_ok } = result;
-  return JSON.stringify({ ceiling_tps, stack_tps, ratio, p99_ms_at_100rpm, p99_ms_at_half, shed_ok, ...details(result) });
+  const l = result.limits;
+  return JSON.stringify({
+    ceiling_tps,
+    stack_tps,
+    ratio,
+    p99_ms_at_100rpm,
+    p99_ms_at_half,
+    shed_ok,
+    worst_request_ms: round(l.worst_request_ms),
+    over_budget_refusal_ms: round(l.over_budget_refusal_ms),
+    abuse_others_success: round(l.abuse_others_success, 4),
+    abuse_others_p99_ms: round(l.abuse_others_p99_ms),
+    long_text_success_at_half: round(l.long_text_success_at_half, 4),
+    ...details(result),
+    limits: l,
+  });
+}
+
+/** Each target with whether this run met it. */
+export function targetChecks(result: BenchResult): Array<{ ok: boolean; text: string }> {
+  const l = result.limits;
+  const t = TARGETS;
+  const during = l.others_during_worst;
+  return [
+    { ok: result.ratio >= t.ratio, text: `ratio ≥ ${t.ratio}: ${result.ratio}` },
+    { ok: result.p99_ms_at_100rpm <= t.p99MsAt100rpm, text: `p99 at 100 requests/minute ≤ ${t.p99MsAt100rpm} ms: ${result.p99_ms_at_100rpm}` },
+    { ok: result.shed_ok, text: `shed_ok at 2× saturation: ${result.shed_ok}` },
+    { ok: result.stability.every((s) => s.worstAbsDiff <= 1e-3), text: 'batched scores within 1e-3 of alone' },
+    { ok: l.worst_request_ms <= t.worstRequestMs, text: `worst_request_ms ≤ ${t.worstRequestMs}: ${round(l.worst_request_ms)} (${l.worst_request_tokens} tokens)` },
+    {
+      ok: during.ok === during.sent && (during.p99_ms ?? Infinity) < t.othersP99MsDuringWorst,
+      text: `others while it runs: ${during.ok}/${during.sent} answered, p99 ${ms(during.p99_ms)} ms < ${t.othersP99MsDuringWorst}`,
+    },
+    {
+      ok: l.over_budget_refused === l.over_budget_sent && l.over_budget_refusal_ms < t.refusalP99Ms,
+      text: `over budget: ${l.over_budget_refused}/${l.over_budget_sent} refused with 413 over_budget, p99 ${round(l.over_budget_refusal_ms)} ms < ${t.refusalP99Ms}`,
+    },
+    {
+      ok: l.abuse_others_success >= t.abuseOthersSuccess && l.abuse_others_p99_ms < t.abuseOthersP99Ms,
+      text: `abuse: others ${(l.abuse_others_success * 100).toFixed(1)}% ok (≥ ${t.abuseOthersSuccess * 100}%), p99 ${round(l.abuse_others_p99_ms)} ms < ${t.abuseOthersP99Ms}`,
+    },
+    {
+      ok: l.long_text_success_at_half >= t.longTextSuccess,
+      text: `long texts at half saturation: ${(l.long_text_success_at_half * 100).toFixed(1)}% ok (≥ ${t.longTextSuccess * 100}%)`,
+    },
+  ];
 }
 
 const ms = (v: number | undefined) => (v === undefined ? '–' : v.toFixed(1));
@@ -199,7 +259,7 @@ export function formatReport(result: BenchResult): string {
       `${result.shed.shed_rps} shed/s (p99 ${ms(result.shed.shed_p99_ms)} ms), ${result.shed.unexpected_errors} unexpected errors, ` +
       `${result.shed.replica_restarts} restarts, replicas ready after: ${result.shed.replicas_ready_after}`,
     '',
-    '  offered/s  200s/s  503s/s   p50 ms   p99 ms  503 p99  batch  replicas  nginx  generator  other',
+    '  offered/s  200s/s  shed/s   p50 ms   p99 ms shed p99  batch  replicas  nginx  generator  other',
     ...[result.at100rpm, ...result.sweepPhases].map((p) => {
       const s = p.summary;
       return (
@@ -217,11 +277,14 @@ export function formatReport(result: BenchResult): string {
         `(logits ${s.worstLogitDiff.toExponential(2)}, mean batch ${s.meanBatchSize.toFixed(1)}) ${s.worstAbsDiff <= 1e-3 ? '≤' : '>'} 1e-3`,
     ),
     '',
+    'what one request, or one client, may cost:',
+    `  the costliest accepted request alone: ${round(result.limits.worst_request_ms)} ms; over-budget refusals p99 ${round(result.limits.over_budget_refusal_ms)} ms`,
+    `  abuse: greedy client ${JSON.stringify(result.limits.abuse.greedy.statuses)}; others ${JSON.stringify(result.limits.abuse.others.statuses)}`,
+    `  long texts ${JSON.stringify(result.limits.long_texts.statuses)} (p99 ${ms(result.limits.long_texts.p99_ms)} ms); ` +
+      `tweets beside them ${JSON.stringify(result.limits.tweets_at_half.statuses)} (p99 ${ms(result.limits.tweets_at_half.p99_ms)} ms)`,
+    '',
     'targets:',
-    `  ${mark(result.ratio >= 0.7)} ratio ≥ 0.7: ${result.ratio}`,
-    `  ${mark(result.p99_ms_at_100rpm < 100)} p99 at 100 requests/minute < 100 ms: ${result.p99_ms_at_100rpm}`,
-    `  ${mark(result.shed_ok)} shed_ok at 2× saturation: ${result.shed_ok}`,
-    `  ${mark(result.stability.every((s) => s.worstAbsDiff <= 1e-3))} batched scores within 1e-3 of alone`,
+    ...targetChecks(result).map((c) => `  ${mark(c.ok)} ${c.text}`),
     `(run took ${result.duration_s} s; load average ${result.machine.loadavg_1m_start} at start, ${result.machine.loadavg_1m_end} at end)`,
   ];
   return lines.join('\n');

@@ -8,7 +8,9 @@
  * await smokeCheck({ url: 'https://toxicity.example.com', attempts: 5 });
  */
 
-export const LABELS = ['toxic', 'severe_toxic', 'obscene', 'threat', 'insult', 'identity_hate'] as const;
+import { LABELS } from '../../functions/src/model/labels.ts';
+
+export { LABELS };
 
 export interface SmokeOptions {
   /** Base URL of the deployed proxy, e.g. http://127.0.0.1:8080. */

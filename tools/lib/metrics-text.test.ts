@@ -5,10 +5,10 @@ import { metricValue } from './metrics-text.ts';
 describe('metricValue', () => {
   it("reads a replica's own /metrics text: plain, labelled, and absent values", async () => {
     const metrics = createMetrics();
-    metrics.shed.inc(3);
+    metrics.shed.inc({ reason: 'overloaded' }, 3);
     metrics.textsFlagged.inc({ label: 'insult' }, 2);
     const text = await metrics.registry.metrics();
-    expect(metricValue(text, 'toxicity_requests_shed_total')).toBe(3);
+    expect(metricValue(text, 'toxicity_requests_shed_total', 'reason="overloaded"')).toBe(3);
     expect(metricValue(text, 'toxicity_texts_flagged_total', 'label="insult"')).toBe(2);
     expect(metricValue(text, 'toxicity_texts_flagged_total', 'label="threat"')).toBe(0);
     expect(metricValue(text, 'toxicity_texts_flagged_total', 'label="nonsense"')).toBeUndefined();

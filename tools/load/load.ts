@@ -40,6 +40,10 @@ export interface Target {
   body(i: number): string;
   /** A request unanswered after this long counts as failed (status 0). */
   timeoutMs?: number;
+  /** Source address to send from (127.0.0.2, …: another client to nginx). */
+  localAddress?: string;
+  /** Extra request headers. */
+  headers?: Record<string, string>;
 }
 
 /** How one request ended. */
@@ -53,7 +57,13 @@ export interface Outcome {
 }
 
 /** POSTs one classify body and reports how it ended; never rejects. */
-export function postClassify(agent: http.Agent, url: string | URL, body: string, timeoutMs: number): Promise<Outcome> {
+export function postClassify(
+  agent: http.Agent,
+  url: string | URL,
+  body: string,
+  timeoutMs: number,
+  headers: Record<string, string> = {},
+): Promise<Outcome> {
   const began = performance.now();
   return new Promise((resolve) => {
     const request = http.request(
@@ -61,7 +71,7 @@ export function postClassify(agent: http.Agent, url: string | URL, body: string,
       {
         method: 'POST',
         agent,
-        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+        headers: { ...headers, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
         timeout: timeoutMs,
       },
       (response) => {
@@ -92,10 +102,10 @@ export function postClassify(agent: http.Agent, url: string | URL, body: string,
 }
 
 const send = (agent: http.Agent, target: Target, i: number): Promise<Outcome> =>
-  postClassify(agent, target.url, target.body(i), target.timeoutMs ?? 30_000);
+  postClassify(agent, target.url, target.body(i), target.timeoutMs ?? 30_000, target.headers);
 
-function agentFor(sockets: number): http.Agent {
-  return new http.Agent({ keepAlive: true, maxSockets: sockets, maxFreeSockets: sockets });
+function agentFor(sockets: number, localAddress?: string): http.Agent {
+  return new http.Agent({ keepAlive: true, maxSockets: sockets, maxFreeSockets: sockets, localAddress });
 }
 
 /**
@@ -104,7 +114,7 @@ function agentFor(sockets: number): http.Agent {
  *   constantArrivals(5, 10), 50);
  */
 export async function runArrivals(target: Target, schedule: readonly Arrival[], maxInFlight: number): Promise<LoadResult> {
-  const agent = agentFor(maxInFlight);
+  const agent = agentFor(maxInFlight, target.localAddress);
   const samples: Sample[] = [];
   const pending = new Set<Promise<void>>();
   let dropped = 0;
@@ -136,7 +146,7 @@ export async function runArrivals(target: Target, schedule: readonly Arrival[], 
 
 /** `concurrency` clients in a loop for `durationMs`; requests in flight at the end are awaited but not counted. */
 export async function runClosedLoop(target: Target, concurrency: number, durationMs: number): Promise<LoadResult> {
-  const agent = agentFor(concurrency);
+  const agent = agentFor(concurrency, target.localAddress);
   const samples: Sample[] = [];
   let next = 0;
   const started = performance.now();

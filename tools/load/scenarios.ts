@@ -22,6 +22,8 @@ export interface Thresholds {
   maxFailedRate?: number;
   /** p95 of every request's duration must stay below this. */
   p95Ms?: number;
+  /** p99 of every request's duration must stay below this. */
+  p99Ms?: number;
   /** Requests that got an answer must be at least this share of those scheduled. */
   minCompletedRatio?: number;
   /**
@@ -43,6 +45,8 @@ interface ScenarioBase {
   /** Requests in flight at most (k6: maxVUs); a request due while all are busy is dropped and counted. */
   maxInFlight: number;
   thresholds: Thresholds;
+  /** What each request sends: a tweet of the corpus (the default), or the costliest request the default budget accepts. */
+  body?: 'tweet' | 'costliest';
 }
 
 export interface ConstantScenario extends ScenarioBase {
@@ -72,10 +76,26 @@ export interface CorpusSpec {
   sampling: 'round-robin';
 }
 
+/**
+ * Scenarios that run together, each from its own client address: nginx and the replicas tell
+ * clients apart by address. The Node driver sends each part from its loopback address; with
+ * k6, run each part as its own process (`--local-ips`) or container.
+ */
+export interface ScenarioGroup {
+  description: string;
+  /** Scenario name → source address. */
+  parts: Record<string, string>;
+  /** Run against nginx's per-client rate limit as deployed, not the lifted one of the load stack. */
+  deployedRateLimit: boolean;
+}
+
 export interface StressPlan {
   endpoint: string;
   corpus: CorpusSpec;
+  /** The costliest accepted request (`body: 'costliest'`), relative to k6.js; written by `npm run stress:export`. */
+  costliestRequest: string;
   scenarios: Record<string, Scenario>;
+  groups: Record<string, ScenarioGroup>;
 }
 
 /** The seed requirement: 100 requests per minute, nothing fails, p95 under 200 ms. */
@@ -92,6 +112,7 @@ function staircase(rates: readonly number[], rampSeconds: number, holdSeconds: n
 export const PLAN: StressPlan = {
   endpoint: '/api/v1/classify',
   corpus: { file: '../lib/corpus.json', source: CORPUS_SOURCE, count: CORPUS_SIZE, sampling: 'round-robin' },
+  costliestRequest: 'costliest-request.json',
   scenarios: {
     seed: {
       description: 'the seed requirement: 100 requests per minute for 2 minutes, 0 failed, p95 < 200 ms',
@@ -121,10 +142,37 @@ export const PLAN: StressPlan = {
       thresholds: { maxUnexpectedErrors: 0 },
       saturation: { minCompletedRatio: 0.95, maxFailedRate: 0.01, p95Ms: 1000 },
     },
+    'abuse-greedy': {
+      description: 'one client sends the costliest request the budget accepts, 20 a second (nginx\'s default per-client limit), for 60 s: refused as it must be (429/503), never an error',
+      executor: 'constant-arrival-rate',
+      rate: 20,
+      timeUnitSeconds: 1,
+      durationSeconds: 60,
+      maxInFlight: 1200,
+      body: 'costliest',
+      thresholds: { maxUnexpectedErrors: 0 },
+    },
+    'abuse-polite': {
+      description: 'other clients at 100 tweets a minute beside abuse-greedy: at least 99% answered, p99 under 1 s',
+      executor: 'constant-arrival-rate',
+      rate: 100,
+      timeUnitSeconds: 60,
+      durationSeconds: 60,
+      maxInFlight: 50,
+      thresholds: { maxFailedRate: 0.01, p99Ms: 1000, minCompletedRatio: 0.95 },
+    },
+  },
+  groups: {
+    abuse: {
+      description: 'abuse-greedy and abuse-polite at once, from two addresses: one greedy client cannot take the others\' capacity',
+      parts: { 'abuse-greedy': '127.0.0.2', 'abuse-polite': '127.0.0.3' },
+      deployedRateLimit: true,
+    },
   },
 };
 
 export const SCENARIO_NAMES = Object.keys(PLAN.scenarios);
+export const GROUP_NAMES = Object.keys(PLAN.groups);
 
 /** Total scheduled time of a scenario. */
 export function durationSeconds(scenario: Scenario): number {

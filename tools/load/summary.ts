@@ -36,7 +36,7 @@ export interface Summary {
   latencyMs: Latency;
   /** Of 200 answers only. */
   okLatencyMs: Latency | undefined;
-  /** Of 503 answers only: how fast shedding is. */
+  /** Of 429 and 503 answers only: how fast shedding is. */
   shedLatencyMs: Latency | undefined;
   /** p99 of how late the generator sent requests: large values mean the client, not the server, fell behind. */
   lateP99Ms: number;
@@ -70,7 +70,7 @@ export function summarise(samples: readonly Sample[], scheduled: number, dropped
     statuses[key] = (statuses[key] ?? 0) + 1;
   }
   const ok = samples.filter((s) => s.status === 200);
-  const shed = samples.filter((s) => s.status === 503);
+  const shed = samples.filter((s) => s.status === 503 || s.status === 429);
   const failed = samples.filter(isFailed).length;
   return {
     scheduled,
@@ -106,6 +106,10 @@ export function checkThresholds(summary: Summary, thresholds: Thresholds): Thres
   if (thresholds.p95Ms !== undefined) {
     const value = summary.latencyMs.p95;
     results.push({ name: 'p95 latency (ms)', limit: `< ${thresholds.p95Ms}`, value, ok: value < thresholds.p95Ms });
+  }
+  if (thresholds.p99Ms !== undefined) {
+    const value = summary.latencyMs.p99;
+    results.push({ name: 'p99 latency (ms)', limit: `< ${thresholds.p99Ms}`, value, ok: value < thresholds.p99Ms });
   }
   if (thresholds.minCompletedRatio !== undefined) {
     const needed = Math.ceil(thresholds.minCompletedRatio * summary.scheduled);

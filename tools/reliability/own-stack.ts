@@ -6,6 +6,7 @@
  */
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { OFFLINE_MODEL_DIR } from '../stack/function-process.ts';
 import { startStack, type Stack, type StackOptions } from '../stack/stack.ts';
 
 /** Below 32768: ports in Linux's ephemeral range can be taken by any outgoing connection. */
@@ -33,8 +34,7 @@ export function startOwnStack(name: keyof typeof PORT_BLOCKS, o: OwnStackOptions
     dir,
     replicas: o.replicas ?? 2,
     monitoring: false,
-    // A folder without the model makes the replicas fall back to the committed offline one.
-    functionEnv: { MODEL_DIR: o.modelDir ? path.resolve(o.modelDir) : path.join(dir, 'no-model-here') },
+    functionEnv: { MODEL_DIR: o.modelDir ? path.resolve(o.modelDir) : OFFLINE_MODEL_DIR },
     ...o.stack,
   });
 }

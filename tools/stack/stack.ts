@@ -10,8 +10,9 @@ import { assertPortsFree } from '../lib/ports.ts';
 import { REPO_ROOT } from '../lib/repo.ts';
 import { ensurePrograms } from '../lib/system-packages.ts';
 import { waitForOk } from '../lib/wait.ts';
-import { buildServer, ensurePageBuilt, SERVER_V8_FLAGS } from './build.ts';
+import { ensurePageBuilt } from './build.ts';
 import { nativePrometheusConfig } from './prometheus-config.ts';
+import { replicaCommand, type ReplicaRuntime } from './replica-command.ts';
 import { Supervised } from './supervisor.ts';
 import { fillTemplate, unfilledPlaceholders } from './template.ts';
 
@@ -29,6 +30,8 @@ export interface StackOptions {
   monitoring: boolean;
   /** Extra environment for every replica (MODEL_DIR, ORT_THREADS, ...). */
   functionEnv: Record<string, string>;
+  /** How replicas run: as the image does, or as `npm start` does (tools/stack/replica-command.ts). */
+  runtime: ReplicaRuntime;
   /** nginx limit_req rate and burst per client address. */
   rateLimit: string;
   rateBurst: number;
@@ -50,6 +53,7 @@ export const DEFAULT_STACK: StackOptions = {
   dir: path.join(REPO_ROOT, '.stack'),
   monitoring: true,
   functionEnv: {},
+  runtime: 'bundle',
   rateLimit: '20r/s',
   rateBurst: 40,
   apiTimeout: '60s',
@@ -167,7 +171,7 @@ export async function startStack(overrides: Partial<StackOptions> = {}): Promise
   const logDir = path.join(o.dir, 'logs');
   for (const sub of ['logs', 'nginx/tmp', 'prometheus-data', 'alertmanager-data']) mkdirSync(path.join(o.dir, sub), { recursive: true });
   chmodSync(path.join(o.dir, 'nginx/tmp'), 0o777);
-  const [staticRoot, serverBundle] = await Promise.all([ensurePageBuilt(), buildServer()]);
+  const [staticRoot, replica] = await Promise.all([ensurePageBuilt(), replicaCommand(o.runtime)]);
 
   const started: Supervised[] = [];
   const supervise = (name: string, command: string, args: string[], env?: NodeJS.ProcessEnv) => {
@@ -188,7 +192,7 @@ export async function startStack(overrides: Partial<StackOptions> = {}): Promise
   try {
     const replicas: Replica[] = Array.from({ length: o.replicas }, (_, index) => {
       const port = o.functionBasePort + index;
-      const proc = supervise(`function-${index + 1}`, process.execPath, ['--enable-source-maps', ...SERVER_V8_FLAGS, serverBundle], {
+      const proc = supervise(`function-${index + 1}`, replica.command, replica.args, {
         HOST: '127.0.0.1',
         PORT: String(port),
         // glibc raises its mmap threshold to the largest block freed, so after a few ~1 MiB

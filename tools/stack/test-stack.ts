@@ -7,6 +7,7 @@ import path from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 import { REPO_ROOT } from '../lib/repo.ts';
 import { ensurePrograms } from '../lib/system-packages.ts';
+import { OFFLINE_MODEL_DIR } from './function-process.ts';
 import { startStack, type Stack, type StackOptions } from './stack.ts';
 
 export const TEST_PORTS = {
@@ -17,8 +18,17 @@ export const TEST_PORTS = {
   nodeExporterPort: 19100,
 } as const;
 
+/**
+ * Replicas run as `npm run stack` runs them (tools/stack/replica-command.ts says why) and serve
+ * the committed stand-in unless told otherwise, whatever model/weights holds.
+ */
 export function startTestStack(options: Partial<StackOptions> = {}): Promise<Stack> {
-  return startStack({ ...TEST_PORTS, dir: path.join(REPO_ROOT, '.stack-test'), ...options });
+  return startStack({
+    ...TEST_PORTS,
+    dir: path.join(REPO_ROOT, '.stack-test'),
+    ...options,
+    functionEnv: { MODEL_DIR: OFFLINE_MODEL_DIR, ...options.functionEnv },
+  });
 }
 
 export function launchChromium(): Promise<Browser> {

@@ -9,6 +9,7 @@ import type { Lifecycle } from '../lifecycle.ts';
 import { isJsonContentType, parseJsonBody, validateClassifyBody } from './classify-request.ts';
 import { ApiError } from './errors.ts';
 import { requireModel } from './readiness.ts';
+import type { ClassifyResponse } from './schemas.ts';
 import type { ClassifyContext } from './classify-context.ts';
 
 const round = (ms: number) => Math.round(ms * 10) / 10;
@@ -32,11 +33,12 @@ export function classifyHandler(lifecycle: Lifecycle, context: ClassifyContext) 
     setMetric(c, 'tokenize', round(timings.tokenize * 1000), 'tokenising and planning');
     setMetric(c, 'queue', round(timings.queue * 1000), 'waiting for the model');
     setMetric(c, 'inference', round(timings.inference * 1000), 'forward passes');
-    return c.json({
+    const body: ClassifyResponse = {
       model: { id: info.id, dtype: info.dtype, offline: info.offline },
       threshold: request.threshold,
       results,
       took_ms: round(performance.now() - started),
-    });
+    };
+    return c.json(body);
   };
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { isJsonContentType, LIMITS, parseJsonBody, validateClassifyBody } from './classify-request.ts';
+import { isJsonContentType, parseJsonBody, validateClassifyBody } from './classify-request.ts';
+import { LIMITS } from './schemas.ts';
 import { ApiError } from './errors.ts';
 
 function rejection(fn: () => unknown): ApiError {

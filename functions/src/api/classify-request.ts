@@ -4,13 +4,9 @@
  * then the fields. Every problem becomes an ApiError with a message a person can act on and,
  * for field errors, one detail per problem.
  */
+import type { z } from '@hono/zod-openapi';
 import { ApiError, type ErrorDetail } from './errors.ts';
-
-export const LIMITS = {
-  maxTexts: 32,
-  maxChars: 20_000,
-  defaultThreshold: 0.5,
-} as const;
+import { ClassifyRequestSchema } from './schemas.ts';
 
 export interface ClassifyRequest {
   texts: string[];
@@ -20,7 +16,6 @@ export interface ClassifyRequest {
   spans: boolean;
 }
 
-const KNOWN_FIELDS = new Set(['text', 'texts', 'threshold', 'spans']);
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
 
 export function isJsonContentType(contentType: string | undefined): boolean {
@@ -29,66 +24,29 @@ export function isJsonContentType(contentType: string | undefined): boolean {
   return mediaType === 'application/json' || /^application\/[\w.+-]+\+json$/.test(mediaType);
 }
 
-/** Counts characters as a person would: code points, so an emoji is one, not two. */
-function countChars(text: string): number {
-  let count = 0;
-  for (const _ of text) count++;
-  return count;
+/** `texts[3]` for the path ['texts', 3]. */
+function fieldOf(path: readonly PropertyKey[]): string {
+  return path.map((part, i) => (typeof part === 'number' ? `[${part}]` : `${i > 0 ? '.' : ''}${String(part)}`)).join('');
 }
 
-function checkText(value: unknown, field: string, details: ErrorDetail[]): value is string {
-  if (typeof value !== 'string') {
-    details.push({ field, message: `must be a string, got ${value === null ? 'null' : typeof value}` });
-    return false;
-  }
-  if (value.trim().length === 0) {
-    details.push({ field, message: 'must contain at least one non-whitespace character' });
-    return false;
-  }
-  if (value.length > LIMITS.maxChars && countChars(value) > LIMITS.maxChars) {
-    details.push({ field, message: `must be at most ${LIMITS.maxChars} characters, got ${countChars(value)}` });
-    return false;
-  }
-  return true;
+/** One detail per problem, as a person reads them: every unknown field named on its own. */
+function detailsOf(issues: readonly z.core.$ZodIssue[]): ErrorDetail[] {
+  return issues.flatMap((issue) =>
+    issue.code === 'unrecognized_keys'
+      ? issue.keys.map((key) => ({ field: key, message: 'is not a known field' }))
+      : [{ field: fieldOf(issue.path), message: issue.message }],
+  );
 }
 
-/** Validates a parsed JSON value; throws ApiError 400 listing every problem found. */
+/** Validates a parsed JSON value against ClassifyRequestSchema; throws ApiError 400 listing every problem found. */
 export function validateClassifyBody(body: unknown): ClassifyRequest {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
     throw new ApiError(400, 'invalid_request', 'the body must be a JSON object such as {"text": "..."}');
   }
-  const fields = body as Record<string, unknown>;
-  const details: ErrorDetail[] = [];
-  for (const key of Object.keys(fields)) {
-    if (!KNOWN_FIELDS.has(key)) details.push({ field: key, message: 'is not a known field' });
-  }
-
-  let texts: string[] = [];
-  const hasText = 'text' in fields;
-  const hasTexts = 'texts' in fields;
-  if (hasText === hasTexts) {
-    details.push({ field: hasText ? 'text' : '', message: 'give exactly one of "text" (a string) or "texts" (an array of strings)' });
-  } else if (hasText) {
-    if (checkText(fields.text, 'text', details)) texts = [fields.text as string];
-  } else if (!Array.isArray(fields.texts)) {
-    details.push({ field: 'texts', message: 'must be an array of strings' });
-  } else if (fields.texts.length < 1 || fields.texts.length > LIMITS.maxTexts) {
-    details.push({ field: 'texts', message: `must hold 1 to ${LIMITS.maxTexts} texts, got ${fields.texts.length}` });
-  } else {
-    texts = fields.texts.filter((t, i) => checkText(t, `texts[${i}]`, details)) as string[];
-  }
-
-  const threshold = fields.threshold ?? LIMITS.defaultThreshold;
-  if (typeof threshold !== 'number' || !Number.isFinite(threshold) || threshold < 0 || threshold > 1) {
-    details.push({ field: 'threshold', message: 'must be a number from 0 to 1' });
-  }
-  const spans = fields.spans ?? false;
-  if (typeof spans !== 'boolean') details.push({ field: 'spans', message: 'must be true or false' });
-
-  if (details.length > 0) {
-    throw new ApiError(400, 'invalid_request', 'the request has invalid fields', details);
-  }
-  return { texts, single: hasText, threshold: threshold as number, spans: spans as boolean };
+  const parsed = ClassifyRequestSchema.safeParse(body);
+  if (!parsed.success) throw new ApiError(400, 'invalid_request', 'the request has invalid fields', detailsOf(parsed.error.issues));
+  const { text, texts, threshold, spans } = parsed.data;
+  return { texts: text === undefined ? texts! : [text], single: text !== undefined, threshold, spans };
 }
 
 /** Decodes and parses the raw body; throws ApiError 400 for bad UTF-8 or bad JSON. */

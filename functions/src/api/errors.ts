@@ -1,31 +1,15 @@
 /**
  * @module errors
  * The one error shape every non-2xx answer uses:
- * `{"error": {"code": "...", "message": "...", "details": [...]}}`.
+ * `{"error": {"code": "...", "message": "...", "details": [...]}}` (schemas.ts ErrorResponseSchema).
  */
+import type { ErrorBody, ErrorCode } from './schemas.ts';
 
 export interface ErrorDetail {
   /** Where the problem is, as a JSON path such as `texts[3]`. */
   field: string;
   message: string;
 }
-
-export type ErrorCode =
-  | 'bad_request'
-  | 'invalid_json'
-  | 'invalid_utf8'
-  | 'invalid_request'
-  | 'payload_too_large'
-  | 'over_budget'
-  | 'unsupported_media_type'
-  | 'rate_limited'
-  | 'timeout'
-  | 'client_closed_request'
-  | 'not_found'
-  | 'method_not_allowed'
-  | 'not_ready'
-  | 'overloaded'
-  | 'internal_error';
 
 export class ApiError extends Error {
   readonly status: 400 | 404 | 405 | 413 | 415 | 429 | 499 | 500 | 503 | 504;
@@ -49,7 +33,7 @@ export class ApiError extends Error {
   }
 }
 
-export function errorBody(code: ErrorCode, message: string, details: ErrorDetail[] = []) {
+export function errorBody(code: ErrorCode, message: string, details: ErrorDetail[] = []): ErrorBody {
   return { error: { code, message, details } };
 }
 

@@ -4,20 +4,22 @@
  */
 import type { Context } from 'hono';
 import type { Lifecycle } from '../lifecycle.ts';
-import { LIMITS } from './classify-request.ts';
+import { LABELS } from '../model/labels.ts';
+import { LIMITS, type ModelResponse } from './schemas.ts';
 import { requireModel } from './readiness.ts';
 
 export function modelHandler(lifecycle: Lifecycle) {
   return (c: Context): Response => {
     const { info, classifier } = requireModel(lifecycle);
-    return c.json({
+    const body: ModelResponse = {
       id: info.id,
       dtype: info.dtype,
       offline: info.offline,
-      labels: info.labels,
+      labels: [...LABELS],
       max_tokens: info.maxTokens,
       threshold_default: LIMITS.defaultThreshold,
       limits: { max_texts: LIMITS.maxTexts, max_chars: LIMITS.maxChars, max_request_tokens: classifier.budget },
-    });
+    };
+    return c.json(body);
   };
 }

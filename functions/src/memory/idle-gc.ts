@@ -6,11 +6,11 @@
  * in the fuzz runs here replicas often held 30-40 MB extra through 45 s of quiet. So after
  * IDLE_GC_MS without requests the replica makes one compacting full collection itself, which
  * gives the old generation's pages back; the young generation is kept small by the
- * --max-semi-space-size flag every replica runs with (SERVER_V8_FLAGS in tools/stack/build.ts).
+ * --max-semi-space-size flag every replica runs with (SERVER_V8_FLAGS in
+ * tools/stack/replica-command.ts).
  */
 import type { MiddlewareHandler } from 'hono';
 import v8 from 'node:v8';
-import { runInNewContext } from 'node:vm';
 
 /** Probes and scrapes arrive every few seconds and allocate next to nothing: they are not activity. */
 const NOT_ACTIVITY = new Set(['/healthz', '/readyz', '/metrics']);
@@ -22,16 +22,28 @@ export interface IdleGc {
 }
 
 /**
+ * V8's own gc(), which Node puts on globalThis when started with --expose-gc (every way of
+ * starting a replica passes it: SERVER_V8_FLAGS in tools/stack/replica-command.ts).
+ */
+function v8Gc(): (() => void) | undefined {
+  return (globalThis as { gc?: () => void }).gc;
+}
+
+/** Whether this process can make the idle collection; the server refuses IDLE_GC_MS without it. */
+export function gcExposed(): boolean {
+  return v8Gc() !== undefined;
+}
+
+/**
  * A full collection that also compacts every page of the old generation, so the pages a burst
  * filled are emptied and handed back to the system: a plain full collection frees the objects
  * but leaves the pages committed wherever a few survivors are scattered over them (30 MB held
  * for 14 MB of live objects was typical here). V8 compacts like this only on its memory
  * reducer's or a last-resort collection; the flag asks for it for this one collection.
- * `gc` itself is V8's: on globalThis with `--expose-gc`, otherwise from a fresh context once the
- * flag is set.
  */
 export function compactingCollection(): () => void {
-  const gc = (globalThis as { gc?: () => void }).gc ?? exposeGc();
+  const gc = v8Gc();
+  if (!gc) throw new Error('the idle collection needs node --expose-gc');
   return () => {
     v8.setFlagsFromString('--compact-on-every-full-gc');
     try {
@@ -40,11 +52,6 @@ export function compactingCollection(): () => void {
       v8.setFlagsFromString('--no-compact-on-every-full-gc');
     }
   };
-}
-
-function exposeGc(): () => void {
-  v8.setFlagsFromString('--expose-gc');
-  return runInNewContext('gc') as () => void;
 }
 
 /**

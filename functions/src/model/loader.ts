@@ -19,6 +19,8 @@ export interface ModelInfo {
   maxTokens: number;
   /** True for the offline stand-in (the real toxic-bert was not found). */
   offline: boolean;
+  /** The folder it was loaded from (it holds `<id>/`). */
+  dir: string;
 }
 
 export interface LoadedModel {
@@ -40,6 +42,8 @@ export interface LoadOptions {
   offlineModelDir: string;
   modelId: string;
   dtype: ModelDtype;
+  /** The model was chosen (MODEL_DIR, MODEL_ID or MODEL_DTYPE set): no stand-in in its place. */
+  explicitModel: boolean;
   ortThreads: number;
   /** Called if the inference worker dies after loading: the replica can no longer score. */
   onCrash?: (error: Error) => void;
@@ -51,6 +55,15 @@ interface ModelConfigFields {
   toxicity_monitor_offline?: boolean;
 }
 
+/**
+ * What logs call the model: the stand-in is never named as the model it stands in for.
+ * @example
+ * modelName({ id: 'unitary/toxic-bert', offline: true }); // 'the offline stand-in for unitary/toxic-bert'
+ */
+export function modelName(info: Pick<ModelInfo, 'id' | 'offline'>): string {
+  return info.offline ? `the offline stand-in for ${info.id}` : info.id;
+}
+
 function checkLabels(id2label: Record<string, string> | undefined): void {
   const found = LABELS.map((_, i) => id2label?.[String(i)]);
   if (found.some((label, i) => label !== LABELS[i])) {
@@ -60,7 +73,7 @@ function checkLabels(id2label: Record<string, string> | undefined): void {
 
 /**
  * @example
- * const model = await loadModel({ modelDir, offlineModelDir, modelId: 'unitary/toxic-bert', dtype: 'q8', ortThreads: 1 });
+ * const model = await loadModel({ modelDir, offlineModelDir, modelId: 'unitary/toxic-bert', dtype: 'q8', explicitModel: true, ortThreads: 1 });
  * const { logits: [row] } = await model.forward([model.wrap(model.encode('hello'))]);
  */
 export async function loadModel(options: LoadOptions): Promise<LoadedModel> {
@@ -95,6 +108,7 @@ export async function loadModel(options: LoadOptions): Promise<LoadedModel> {
       labels: LABELS,
       maxTokens: Math.min(config.max_position_embeddings ?? 512, tokenizer.model_max_length ?? 512),
       offline: location.offline || config.toxicity_monitor_offline === true,
+      dir: location.root,
     },
     encode: (text) => tokenizer.encode(text, { add_special_tokens: false }),
     wrap: (contentIds) => [clsId, ...contentIds, sepId],

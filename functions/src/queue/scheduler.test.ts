@@ -47,6 +47,15 @@ const work = (client: string, sequences: number[][], extra: { deadline?: number;
   deadline: extra.deadline ?? FAR,
   signal: extra.signal,
 });
+/**
+ * Fills the model with two short batches (the scheduler hands it a second behind the first),
+ * so what is submitted next waits in the queue.
+ */
+const occupy = (scheduler: ReturnType<typeof createScheduler>) => [
+  scheduler.submit(work('busy', [seq(-1, 10)])),
+  scheduler.submit(work('busy', [seq(-2, 10)])),
+];
+
 /** Batching pays (a pass costs 20 ms plus 1 ms a token); no exploration, so choices are exact. */
 const OPTIONS: Partial<SchedulerOptions> = { exploreEvery: 0, maxQueueDelaySeconds: 10 };
 
@@ -72,12 +81,11 @@ describe('scheduler: results and batching', () => {
   it('joins queued sequences of similar length into one forward pass when the cost model says it pays', async () => {
     const model = gatedForward();
     const scheduler = createScheduler(model.forward, fixedCost(0.02, 0.001), OPTIONS);
-    const first = scheduler.submit(work('a', [seq(1, 10)]));
+    const busy = occupy(scheduler);
     const rest = [11, 12, 10, 11].map((length, i) => scheduler.submit(work(`c${i}`, [seq(i, length)])));
-    await model.release();
-    await model.release();
-    await Promise.all([first, ...rest]);
-    expect(model.lengths()).toEqual([[10], [10, 11, 11, 12]]);
+    await model.drain();
+    await Promise.all([...busy, ...rest]);
+    expect(model.lengths()).toEqual([[10], [10], [10, 11, 11, 12]]);
   });
 
   it('runs sequences one by one when a forward pass has no fixed cost to share', async () => {
@@ -94,23 +102,23 @@ describe('scheduler: results and batching', () => {
   it('never puts sequences further apart than the length ratio in one batch', async () => {
     const model = gatedForward();
     const scheduler = createScheduler(model.forward, fixedCost(1, 0), { ...OPTIONS, maxLengthRatio: 1.5, maxBatchSeconds: 10 });
-    const busy = scheduler.submit(work('a', [seq(0, 10)]));
+    const busy = occupy(scheduler);
     const rest = [10, 15, 16, 30].map((length, i) => scheduler.submit(work(`c${i}`, [seq(i, length)])));
-    for (let i = 0; i < 4; i++) await model.release();
-    await Promise.all([busy, ...rest]);
+    await model.drain();
+    await Promise.all([...busy, ...rest]);
     for (const batch of model.lengths()) expect(Math.max(...batch) / Math.min(...batch)).toBeLessThanOrEqual(1.5);
-    expect(model.lengths().slice(1)).toEqual([[10, 15], [16], [30]]);
+    expect(model.lengths().slice(2)).toEqual([[10, 15], [16], [30]]);
   });
 
   it('keeps a batch within the latency bound unless one sequence alone exceeds it', async () => {
     const model = gatedForward();
     const scheduler = createScheduler(model.forward, fixedCost(0.02, 0.001), { ...OPTIONS, maxBatchSeconds: 0.05 });
-    const busy = scheduler.submit(work('a', [seq(0, 10)]));
+    const busy = occupy(scheduler);
     const rest = [10, 10, 10, 10, 100].map((length, i) => scheduler.submit(work(`c${i}`, [seq(i, length)])));
-    for (let i = 0; i < 4; i++) await model.release();
-    await Promise.all([busy, ...rest]);
+    await model.drain();
+    await Promise.all([...busy, ...rest]);
     // 0.02 + 0.001·B·10 ≤ 0.05 allows three tweets; the 100-token sequence (0.12 s) runs alone.
-    expect(model.lengths()).toEqual([[10], [10, 10, 10], [10], [100]]);
+    expect(model.lengths()).toEqual([[10], [10], [10, 10, 10], [10], [100]]);
   });
 
   it('answers the requests of a failed forward pass with its error and goes on', async () => {
@@ -126,6 +134,19 @@ describe('scheduler: results and batching', () => {
 });
 
 describe('scheduler: fairness', () => {
+  it('hands the model a second short batch behind the first, but never one behind a long one', async () => {
+    const model = gatedForward();
+    const scheduler = createScheduler(model.forward, fixedCost(0.001, 0.001), { ...OPTIONS, maxBatchSeconds: 0.1 });
+    const short = [scheduler.submit(work('a', [seq(1, 10)])), scheduler.submit(work('b', [seq(2, 10)]))];
+    expect(model.batches).toHaveLength(2);
+    await model.drain();
+    await Promise.all(short);
+    const long = [scheduler.submit(work('a', [seq(3, 500)])), scheduler.submit(work('b', [seq(4, 10)]))];
+    expect(model.batches).toHaveLength(3);
+    await model.drain();
+    await Promise.all(long);
+  });
+
   it('serves another client between the parts of an expensive request', async () => {
     const model = gatedForward();
     const scheduler = createScheduler(model.forward, fixedCost(0.001, 0.001), { ...OPTIONS, maxBatchSeconds: 0.6 });
@@ -133,9 +154,9 @@ describe('scheduler: fairness', () => {
     await vi.advanceTimersByTimeAsync(0);
     const short = scheduler.submit(work('polite', [seq(1, 20)]));
     await model.release();
-    // The second forward pass is the polite client's, not the next part of the long request.
-    expect(model.batches[1]!.map((s) => s[0])).toEqual([1]);
-    for (let i = 0; i < 6; i++) await model.release();
+    // Two parts of the long request were in the model; the next pass is the polite client's.
+    expect(model.batches.map((b) => b.map((s) => s[0]))).toEqual([[100], [101], [1]]);
+    await model.drain();
     await Promise.all([long, short]);
   });
 
@@ -194,7 +215,7 @@ describe('scheduler: work nobody waits for', () => {
     const dropped: Array<[string, number]> = [];
     const observer: SchedulerObserver = { queueDepth: () => {}, batch: () => {}, dropped: (reason, n) => dropped.push([reason, n]) };
     const scheduler = createScheduler(model.forward, fixedCost(0.02, 0.001), OPTIONS, observer);
-    const busy = scheduler.submit(work('a', [seq(1, 10)]));
+    const busy = occupy(scheduler);
     const leaving = new AbortController();
     const gone = scheduler.submit(work('b', [seq(2, 10), seq(3, 10)], { signal: leaving.signal }));
     expect(scheduler.depth).toBe(2);
@@ -202,9 +223,9 @@ describe('scheduler: work nobody waits for', () => {
     await expect(gone).rejects.toBeInstanceOf(ClientGoneError);
     expect(scheduler.depth).toBe(0);
     expect(dropped).toEqual([['client_gone', 2]]);
-    await model.release();
-    await busy;
-    expect(model.batches.flat().map((s) => s[0])).toEqual([1]);
+    await model.drain();
+    await Promise.all(busy);
+    expect(model.batches.flat().map((s) => s[0])).toEqual([-1, -2]);
   });
 
   it('drops work not started by its deadline and answers DeadlineError', async () => {
@@ -212,15 +233,15 @@ describe('scheduler: work nobody waits for', () => {
     const dropped: Array<[string, number]> = [];
     const observer: SchedulerObserver = { queueDepth: () => {}, batch: () => {}, dropped: (reason, n) => dropped.push([reason, n]) };
     const scheduler = createScheduler(model.forward, fixedCost(0.02, 0.001), OPTIONS, observer);
-    const busy = scheduler.submit(work('a', [seq(1, 10)]));
+    const busy = occupy(scheduler);
     const late = scheduler.submit(work('b', [seq(2, 10)], { deadline: performance.now() + 1000 }));
     const rejected = expect(late).rejects.toBeInstanceOf(DeadlineError);
     await vi.advanceTimersByTimeAsync(1001);
     await rejected;
     expect(dropped).toEqual([['deadline', 1]]);
-    await model.release();
-    await busy;
-    expect(model.batches).toHaveLength(1);
+    await model.drain();
+    await Promise.all(busy);
+    expect(model.batches).toHaveLength(2);
   });
 
   it('lets work already in the model finish after the deadline', async () => {

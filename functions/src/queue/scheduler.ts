@@ -72,6 +72,9 @@ export interface WorkResult {
 
 export type DropReason = 'client_gone' | 'deadline';
 
+/** Batches handed to the model at once (see pump). */
+const PIPELINE_DEPTH = 2;
+
 /** What the scheduler reports, for metrics. */
 export interface SchedulerObserver {
   queueDepth(sequences: number): void;
@@ -184,8 +187,12 @@ export function createScheduler(
   let virtualClock = 0;
   let arrivals = 0;
   let batches = 0;
-  /** Predicted end of the forward pass in progress, or 0 when none runs. */
+  /** Predicted end of the last batch handed to the model, or 0 when none is in it. */
   let runningUntil = 0;
+  /** Batches handed to the model and not yet answered. */
+  let inFlight = 0;
+  /** Predicted seconds of the last batch handed over. */
+  let lastPredicted = 0;
   /** Actual / predicted-alone seconds of recent batches: what batching saves per sequence. */
   let batchingFactor = 1;
 
@@ -277,15 +284,28 @@ export function createScheduler(
     return all.slice(pick.lo, pick.hi + 1);
   }
 
+  /**
+   * Hands batches to the model: one, and a second behind it while both are short (within the
+   * latency bound), so the worker starts the next the moment it finishes one instead of
+   * waiting for this thread, busy with other requests, to answer. A newcomer then waits at
+   * most two short batches, or one long one.
+   */
   function pump(): void {
-    if (runningUntil !== 0) return;
-    const head = leader();
-    if (!head) return;
-    const batch = chooseBatch(head);
+    while (inFlight < PIPELINE_DEPTH) {
+      const head = leader();
+      if (!head) return;
+      if (inFlight > 0 && (lastPredicted > o.maxBatchSeconds || costModel.seconds(1, head.ids.length) > o.maxBatchSeconds)) return;
+      dispatch(chooseBatch(head), head);
+    }
+  }
+
+  function dispatch(batch: Sequence[], head: Sequence): void {
     const width = Math.max(...batch.map((s) => s.ids.length));
     const predicted = costModel.seconds(batch.length, width);
-    const started = now();
-    runningUntil = started + predicted * 1000;
+    const handedOver = now();
+    runningUntil = Math.max(runningUntil, handedOver) + predicted * 1000;
+    lastPredicted = predicted;
+    inFlight++;
     virtualClock = head.job.client.vtime;
 
     const share = predicted / batch.length;
@@ -296,26 +316,29 @@ export function createScheduler(
       removeFromQueue(sequence);
       job.vtime += share;
       job.client.vtime += share;
-      job.firstStart ??= started;
+      job.firstStart ??= handedOver;
       jobs.add(job);
     }
     for (const job of jobs) if (job.pending.length === 0) retire(job);
     observer?.queueDepth(depth);
 
+    const settled = () => {
+      if (--inFlight === 0) runningUntil = 0;
+    };
     forward(batch.map((s) => s.ids)).then(
       ({ logits, seconds }) => {
-        runningUntil = 0;
+        settled();
         costModel.learn(batch.length, width, seconds);
         const alone = batch.reduce((sum, s) => sum + costModel.seconds(1, s.ids.length), 0);
         batchingFactor = 0.9 * batchingFactor + 0.1 * Math.min(1, seconds / alone);
-        // The next batch goes to the worker before answers are written, so it never idles.
+        // The next batch goes to the worker before answers are written.
         pump();
         observer?.batch({
           size: batch.length,
           tokens: prefixTokens(batch),
           width,
           inferenceSeconds: seconds,
-          queueWaitSeconds: batch.map((s) => (started - s.job.enqueuedAt) / 1000),
+          queueWaitSeconds: batch.map((s) => (handedOver - s.job.enqueuedAt) / 1000),
         });
         for (const job of jobs) job.inferenceSeconds += seconds;
         batch.forEach((sequence, i) => {
@@ -326,7 +349,7 @@ export function createScheduler(
         });
       },
       (error: unknown) => {
-        runningUntil = 0;
+        settled();
         pump();
         for (const job of jobs) drop(job, error instanceof Error ? error : new Error(String(error)));
       },
@@ -337,7 +360,7 @@ export function createScheduler(
 
   /** Seconds until the first part of `cost` new work from `client` would start, and until it would end. */
   function waits(client: Client | undefined, firstCost: number, cost: number): { start: number; finish: number; own: number } {
-    const running = runningUntil === 0 ? 0 : Math.max(0, (runningUntil - now()) / 1000);
+    const running = inFlight === 0 ? 0 : Math.max(0, (runningUntil - now()) / 1000);
     const own = client?.queuedSeconds ?? 0;
     let beforeStart = 0;
     let beforeFinish = 0;
@@ -355,7 +378,7 @@ export function createScheduler(
    */
   function admit(client: Client | undefined, costs: readonly number[], deadline: number): void {
     // An idle replica takes any request, so none is unservable.
-    if (runningUntil === 0 && depth === 0) return;
+    if (inFlight === 0 && depth === 0) return;
     const cost = costs.reduce((a, b) => a + b, 0);
     const { start, finish, own } = waits(client, costs[0] ?? 0, cost);
     if (start > o.maxQueueDelaySeconds) {

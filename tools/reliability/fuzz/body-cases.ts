@@ -4,7 +4,7 @@
  * random bytes, truncated and deeply nested JSON, wrong types, strings at and over the limits,
  * invalid UTF-8, and valid but unusual Unicode.
  */
-import { LIMITS } from '../../../functions/src/api/classify-request.ts';
+import { LIMITS } from '../../../functions/src/api/schemas.ts';
 import { classifyPost, concatBytes, rejected, utf8, type CaseDraft } from './case.ts';
 import type { Random } from './random.ts';
 import { codePoints, escapeNonAscii, INVALID_UTF8, unicodeText, words } from './texts.ts';

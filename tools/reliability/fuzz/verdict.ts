@@ -3,7 +3,8 @@
  * Whether an answer is right for its case. The rules, for every answer: no 5xx except a 503
  * with Retry-After and a JSON body while the service sheds load; every error is JSON in the
  * API's shape, with a status the case allows; a 200 to a valid classify request has the
- * classify shape, one result per text. 429 (rate limited) is right for any request.
+ * classify shape, one result per text. 429 (rate limited) is right for any request, and 413
+ * over_budget for a valid one that would cost more model work than one request may.
  */
 import { LABELS } from '../../../functions/src/model/labels.ts';
 import type { Expectation, FuzzCase } from './case.ts';
@@ -60,7 +61,9 @@ function classifyProblems(answer: Answer, texts: number, spans: boolean): string
     if (!labels.every((l) => typeof scores[l] === 'number' && scores[l] >= 0 && scores[l] <= 1)) problems.push(`results[${i}] has a score outside [0, 1]`);
     if (typeof result.flagged !== 'boolean' || !Array.isArray(result.labels)) problems.push(`results[${i}] flagged/labels malformed`);
     else if (result.flagged !== result.labels.length > 0) problems.push(`results[${i}] flagged disagrees with labels`);
-    if (!Number.isInteger(result.tokens) || typeof result.truncated !== 'boolean') problems.push(`results[${i}] tokens/truncated malformed`);
+    if (!Number.isInteger(result.tokens) || !Number.isInteger(result.windows) || (result.windows as number) < 1) {
+      problems.push(`results[${i}] tokens/windows malformed`);
+    }
     if (spans && !Array.isArray(result.spans)) problems.push(`results[${i}] spans missing though asked for`);
     if (!spans && result.spans !== undefined) problems.push(`results[${i}] spans present though not asked for`);
     return undefined;
@@ -104,6 +107,7 @@ export function judge(c: FuzzCase, answer: Answer): string[] {
     if (!head && errorCode(answer) !== 'rate_limited') problems.push(`429 with code ${errorCode(answer)}`);
     return problems;
   }
+  if (answer.status === 413 && errorCode(answer) === 'over_budget' && (expect.answer === 'classify' || expect.answer === 'any')) return shape;
   if (expect.answer === 'classify' || expect.answer === 'json') return [`refused a valid request: ${answer.status} ${errorCode(answer) ?? ''}`.trim(), ...shape];
   if (expect.answer === 'error' && !expect.statuses.includes(answer.status)) {
     return [`status ${answer.status} (${errorCode(answer)}), expected ${expect.statuses.join('/')}`, ...shape];
