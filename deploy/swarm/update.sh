@@ -5,8 +5,9 @@
 # one, waits for its health check, then drains the old one; a replica that fails makes Swarm roll
 # back to the previous image, and this script fail.
 #   IMAGE_PREFIX=registry.example.com:5000/toxicity-monitor IMAGE_TAG=1.2.3 deploy/swarm/update.sh [SERVICE...]
-# Environment: IMAGE_PREFIX, IMAGE_TAG, STACK_NAME (default toxicity). The docker CLI must reach
-# a manager (DOCKER_HOST or its context).
+# Environment: IMAGE_PREFIX, IMAGE_TAG, STACK_NAME (default toxicity), UPDATE_TIMEOUT (seconds
+# one service's update may take, default 900). The docker CLI must reach a manager (DOCKER_HOST
+# or its context).
 set -euo pipefail
 : "${IMAGE_PREFIX:?IMAGE_PREFIX (registry/namespace of the images) is not set}"
 : "${IMAGE_TAG:?IMAGE_TAG is not set}"
@@ -18,11 +19,24 @@ for service in "${services[@]}"; do
   name="${stack}_${service}"
   image="$IMAGE_PREFIX/$service:$IMAGE_TAG"
   echo "swarm-update: $name to $image" >&2
+  deadline=$((SECONDS + ${UPDATE_TIMEOUT:-900}))
   docker service update --detach=false --quiet --with-registry-auth --image "$image" "$name"
-  state=$(docker service inspect --format '{{if .UpdateStatus}}{{.UpdateStatus.State}}{{end}}' "$name")
-  if [ -n "$state" ] && [ "$state" != completed ]; then
-    echo "swarm-update: $name ended the update as '$state'; Swarm keeps the previous image" >&2
-    exit 1
-  fi
+  # The CLI returns once the new tasks have run 5 s; Swarm still watches the last one for the
+  # update's monitor period, and only then calls the update completed (or rolls it back).
+  while :; do
+    state=$(docker service inspect --format '{{if .UpdateStatus}}{{.UpdateStatus.State}}{{end}}' "$name")
+    case "$state" in
+      '' | completed) break ;;
+      updating | rollback_started)
+        if [ "$SECONDS" -ge "$deadline" ]; then
+          echo "swarm-update: $name still '$state' after ${UPDATE_TIMEOUT:-900} s" >&2
+          exit 1
+        fi
+        sleep 1 ;;
+      *)
+        echo "swarm-update: $name ended the update as '$state'; Swarm keeps the previous image" >&2
+        exit 1 ;;
+    esac
+  done
 done
 echo "swarm-update: ${services[*]} run $IMAGE_TAG" >&2

@@ -237,6 +237,15 @@ describe('deploy.sh to a swarm (DEPLOY_TARGET=swarm)', () => {
     expect(argvs().some((argv) => argv.includes('toxicity_proxy'))).toBe(false);
   });
 
+  it('waits while Swarm still calls the update running, and fails when it runs past UPDATE_TIMEOUT', () => {
+    docker.on(STATE, 0, 'updating');
+    const result = runScript('tools/ci/deploy.sh', { cwd: swarmWorkspace().path, env: swarmEnv({ UPDATE_TIMEOUT: '1' }) });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toMatch(/toxicity_functions still 'updating' after 1 s/);
+    expect(argvs().filter((argv) => argv === `docker${STATE}toxicity_functions`).length).toBeGreaterThan(1);
+    expect(argvs().some((argv) => argv.includes('toxicity_proxy'))).toBe(false);
+  });
+
   it('needs no Grafana password or deploy folder, and refuses an unknown target before any docker call', () => {
     docker.on(STATE, 0, 'completed');
     const repo = swarmWorkspace();

@@ -12,7 +12,7 @@ import { parse } from 'yaml';
 import { REPO_ROOT } from '../../tools/lib/repo.ts';
 import { generateStackFile, STACK_FILE } from '../../tools/swarm/generate.ts';
 import { applyMergePatch } from '../../tools/swarm/merge-patch.ts';
-import { composeToStack, hostModePort, splitSpec } from '../../tools/swarm/stack-file.ts';
+import { composeToStack, hostModePort, splitSpec, tmpfsVolumes } from '../../tools/swarm/stack-file.ts';
 
 type Service = {
   deploy: {
@@ -102,6 +102,19 @@ describe('the conversion', () => {
   it('publishes PUBLISHED:TARGET in host mode and leaves ports bound to one address unpublished', () => {
     expect(hostModePort('3000:3000')).toEqual({ target: 3000, published: 3000, protocol: 'tcp', mode: 'host' });
     expect(hostModePort('127.0.0.1:9090:9090')).toBeUndefined();
+  });
+
+  it("mounts compose's tmpfs paths as tmpfs volumes, which docker stack deploy does not drop", () => {
+    expect(tmpfsVolumes(['/tmp', '/run'])).toEqual([
+      { type: 'tmpfs', target: '/tmp' },
+      { type: 'tmpfs', target: '/run' },
+    ]);
+    expect(() => tmpfsVolumes('/tmp:size=64m')).toThrow(/options/);
+    const converted = composeToStack({ services: { s: { image: 'x', volumes: ['data:/data'], tmpfs: ['/tmp'] } } }, { composeDir: REPO_ROOT, stackDir: REPO_ROOT }) as {
+      services: { s: { volumes: unknown[]; tmpfs?: unknown } };
+    };
+    expect(converted.services.s.volumes).toEqual(['data:/data', { type: 'tmpfs', target: '/tmp' }]);
+    expect(converted.services.s.tmpfs).toBeUndefined();
   });
 
   it('turns a bind-mounted folder into one config per file, named by content', () => {

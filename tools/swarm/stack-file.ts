@@ -30,7 +30,7 @@ import type { Json } from './merge-patch.ts';
 type JsonMap = { [key: string]: Json };
 
 /** Keys `docker stack deploy` ignores or refuses, which the conversion drops. */
-const UNSUPPORTED = ['build', 'restart', 'depends_on', 'security_opt', 'pid', 'privileged', 'devices', 'container_name'];
+const UNSUPPORTED = ['build', 'restart', 'depends_on', 'security_opt', 'pid', 'privileged', 'devices', 'container_name', 'tmpfs'];
 
 export interface ConvertOptions {
   /** Folder compose.yaml's relative paths start from (the repository root). */
@@ -114,6 +114,18 @@ function convertVolumes(volumes: Json[], options: ConvertOptions, configs: JsonM
   return { volumes: kept, configs: mounted };
 }
 
+/**
+ * `docker stack deploy` ignores a service's `tmpfs:` (a read-only nginx then cannot write its
+ * config to /tmp and exits): each path becomes a volume of type tmpfs, which Swarm mounts.
+ */
+export function tmpfsVolumes(tmpfs: Json): JsonMap[] {
+  return (Array.isArray(tmpfs) ? tmpfs : [tmpfs]).map((entry) => {
+    const [target = '', options] = String(entry).split(':');
+    if (options !== undefined) throw new Error(`tmpfs ${String(entry)}: options are not converted to a Swarm mount`);
+    return { type: 'tmpfs', target };
+  });
+}
+
 function convertService(service: JsonMap, options: ConvertOptions, configs: JsonMap): JsonMap {
   const converted: JsonMap = { ...service };
   for (const key of UNSUPPORTED) delete converted[key];
@@ -131,6 +143,7 @@ function convertService(service: JsonMap, options: ConvertOptions, configs: Json
     else delete converted.volumes;
     if (mounts.configs.length > 0) converted.configs = mounts.configs;
   }
+  if (service.tmpfs !== undefined) converted.volumes = [...((converted.volumes as Json[] | undefined) ?? []), ...tmpfsVolumes(service.tmpfs)];
   return converted;
 }
 
