@@ -96,8 +96,6 @@ FROM ${NODE_IMAGE} AS functions
 ARG MODEL_DTYPE=q8
 # MALLOC_MMAP_THRESHOLD_: glibc otherwise serves ~1 MiB request bodies from a heap that only
 # grows (see tools/stack/stack.ts, which sets the same for the native stack).
-# NODE_COMPILE_CACHE: V8's code cache of the bundle, made at build time (below), so a start
-# compiles nothing it compiled then; read-only at run time, which Node tolerates.
 ENV NODE_ENV=production \
     MALLOC_MMAP_THRESHOLD_=131072 \
     HOST=0.0.0.0 \
