@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Makes sure the Debian packages behind the programs the stack and the tests run are installed:
 # nginx, Chromium, Prometheus (with promtool), node-exporter and Alertmanager (with amtool), and
-# Groovy (the pipeline tests compile the Jenkinsfile with it).
+# Groovy (the pipeline tests compile the Jenkinsfile with it), and the registry the swarm lab
+# runs (docker-registry).
 # As root it installs what is missing with apt-get; otherwise it lists what to install and fails.
 #   tools/system-packages.sh                      every program (npm test)
 #   tools/system-packages.sh nginx prometheus     only these (a tool that starts only them)
@@ -20,6 +21,7 @@ declare -A PACKAGE_OF=(
   # Groovy's launcher runs /usr/lib/jvm/default-java, which only default-jre-headless provides
   # (apt takes any Java already installed as enough for groovy itself).
   [groovy]="groovy default-jre-headless"
+  [docker-registry]=docker-registry
 )
 
 if [ "${1:-}" = --list ]; then
@@ -58,6 +60,6 @@ export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
 # The packages' own services are not wanted: the stack and the tests start these programs themselves.
 apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-for service in nginx prometheus prometheus-node-exporter prometheus-alertmanager; do
+for service in nginx prometheus prometheus-node-exporter prometheus-alertmanager docker-registry; do
   if command -v service >/dev/null && service "$service" status >/dev/null 2>&1; then service "$service" stop >/dev/null 2>&1 || true; fi
 done

