@@ -12,9 +12,17 @@ import { summariseResult, type Summary } from '../load/summary.ts';
 import { startCpuMeter, type CpuShare, type Groups } from './cpu.ts';
 import { batchingBetween, readCounters, type BatchingFigures } from './replica-metrics.ts';
 
+/** Where the load posts and how it wraps one text: the native API unless a phase says otherwise. */
+export interface Route {
+  path: string;
+  body(text: string): string;
+}
+
 export interface StackUnderTest {
   /** nginx's base URL. */
   url: string;
+  /** The native `/api/v1/classify` (as k6.js posts it) when absent. */
+  route?: Route;
   replicaUrls: string[];
   /** Processes to account CPU to (replicas, nginx, generator). */
   cpuGroups(): Groups;
@@ -49,7 +57,9 @@ async function measured(
 function target(stack: StackUnderTest) {
   // Each phase starts the corpus at a different place, so phases do not all begin with the same tweets.
   const offset = Math.floor(Math.random() * stack.texts.length);
-  return { url: new URL(PLAN.endpoint, stack.url).href, body: (i: number) => requestBody(stack.texts, offset + i), timeoutMs: 30_000 };
+  const { route } = stack;
+  const body = route ? (i: number) => route.body(stack.texts[(offset + i) % stack.texts.length]!) : (i: number) => requestBody(stack.texts, offset + i);
+  return { url: new URL(route?.path ?? PLAN.endpoint, stack.url).href, body, timeoutMs: 30_000 };
 }
 
 /** `concurrency` clients back to back: the most the stack answers per second. */

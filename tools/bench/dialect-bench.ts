@@ -1,0 +1,82 @@
+/**
+ * @module dialect-bench
+ * `npm run bench:dialects -- --model-dir DIR`: the stack bench's saturation phase (nginx + 2
+ * replicas, q8, ORT_THREADS=1, 32 clients back to back, one tweet per request) driven through
+ * each dialect: the native `/api/v1/classify`, OpenAI's `/v1/moderations` and Perspective's
+ * `comments:analyze` (all six attributes, so every route asks the model for the same work).
+ * The routes run in interleaved rounds, the order reversed every other round, so a noisy
+ * neighbour slows them alike; each drop-in's figure is its mean texts/s over the native route's.
+ * A benchmark, not a test: it prints the ratios against the 5 % target and exits 0 unless it
+ * fails to run.
+ */
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { missingFiles, ONNX_FILE } from '../../functions/src/model/location.ts';
+import { SERVED } from '../../functions/src/api/perspective/attributes.ts';
+import { loadCorpus } from '../lib/corpus.ts';
+import { startStack } from '../stack/stack.ts';
+import { BENCH_STACK, underTest } from './bench-stack.ts';
+import { closedLoop, type Route } from './stack-phases.ts';
+import { round } from './timing.ts';
+
+const MODEL_ID = 'unitary/toxic-bert';
+const DTYPE = 'q8';
+/** The drop-in routes must reach the native route's throughput within this share. */
+const TOLERANCE = 0.05;
+const SETTINGS = { replicas: 2, concurrency: 32, seconds: 6, rounds: 4, warm_up_seconds: 5 };
+
+const PERSPECTIVE_ATTRIBUTES = Object.fromEntries(Object.keys(SERVED).map((name) => [name, {}]));
+const ROUTES: Record<string, Route | undefined> = {
+  '/api/v1/classify': undefined,
+  '/v1/moderations': { path: '/v1/moderations', body: (text) => JSON.stringify({ model: 'unitary/toxic-bert', input: text }) },
+  '/v1alpha1/comments:analyze': {
+    path: '/v1alpha1/comments:analyze',
+    body: (text) => JSON.stringify({ comment: { text }, requestedAttributes: PERSPECTIVE_ATTRIBUTES, languages: ['en'], doNotStore: true }),
+  },
+};
+
+function modelDirOption(): string {
+  const { values } = parseArgs({ options: { 'model-dir': { type: 'string' } } });
+  const dir = values['model-dir'];
+  const missing = dir ? missingFiles(path.resolve(dir), MODEL_ID, DTYPE) : ['--model-dir'];
+  if (!dir || missing.length > 0) {
+    process.stderr.write(`bench:dialects: give --model-dir DIR holding ${MODEL_ID}/ with onnx/${ONNX_FILE[DTYPE]} (missing: ${missing.join(', ')})\n`);
+    process.exit(2);
+  }
+  return path.resolve(dir);
+}
+
+const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length;
+
+async function main(): Promise<void> {
+  const modelDir = modelDirOption();
+  const stack = await startStack({ ...BENCH_STACK, replicas: SETTINGS.replicas, functionEnv: { MODEL_DIR: modelDir, MODEL_DTYPE: DTYPE, ORT_THREADS: '1' } });
+  const rates = new Map<string, number[]>(Object.keys(ROUTES).map((name) => [name, []]));
+  try {
+    const texts = loadCorpus();
+    const base = underTest(stack, texts);
+    await closedLoop(base, 'warm-up', 8, SETTINGS.warm_up_seconds);
+    for (let r = 0; r < SETTINGS.rounds; r++) {
+      const names = Object.keys(ROUTES);
+      // Reversing every other round cancels any advantage of going first or last.
+      if (r % 2 === 1) names.reverse();
+      for (const name of names) {
+        const phase = await closedLoop({ ...base, route: ROUTES[name] }, name, SETTINGS.concurrency, SETTINGS.seconds);
+        if (phase.summary.failed > 0) throw new Error(`${name}: ${phase.summary.failed} requests failed (statuses ${JSON.stringify(phase.summary.statuses)})`);
+        rates.get(name)!.push(phase.summary.okRps);
+        process.stderr.write(`round ${r + 1} ${name}: ${round(phase.summary.okRps)} texts/s, p99 ${round(phase.summary.latencyMs.p99)} ms\n`);
+      }
+    }
+  } finally {
+    await stack.stop();
+  }
+  const native = mean(rates.get('/api/v1/classify')!);
+  process.stdout.write(`saturation through nginx + ${SETTINGS.replicas} replicas, ${SETTINGS.concurrency} clients, ${SETTINGS.rounds} interleaved rounds of ${SETTINGS.seconds} s:\n`);
+  for (const [name, values] of rates) {
+    const ratio = mean(values) / native;
+    const verdict = name === '/api/v1/classify' ? '' : ` (target within ${TOLERANCE * 100} %: ${Math.abs(1 - ratio) <= TOLERANCE ? 'met' : 'MISSED'})`;
+    process.stdout.write(`  ${name.padEnd(28)} ${round(mean(values)).toString().padStart(7)} texts/s  ratio ${round(ratio, 3)}${verdict}\n`);
+  }
+}
+
+await main();
