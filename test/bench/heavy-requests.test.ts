@@ -9,6 +9,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { checkBudget, OverBudgetError, planRequest } from '../../functions/src/classify/cost.ts';
 import type { Tokenization } from '../../functions/src/classify/text-plan.ts';
 import { DEFAULTS } from '../../functions/src/config.ts';
+import { LIMITS } from '../../functions/src/api/schemas.ts';
 import { COMMON_WORDS, costliestRequest, longText, overBudgetRequest } from '../../tools/lib/heavy-requests.ts';
 import { REPO_ROOT } from '../../tools/lib/repo.ts';
 
@@ -48,5 +49,12 @@ describe('heavy requests', () => {
     expect(Math.abs(tokenization.encode(text).length - 5000)).toBeLessThan(250);
     const sentences = text.split('. ');
     expect(new Set(sentences).size).toBe(sentences.length);
+  });
+
+  it("a long text cut to the API's character limit ends on a whole sentence and keeps over 4,500 tokens", () => {
+    const text = longText(5000, 3, LIMITS.maxChars);
+    expect(text.length).toBeLessThanOrEqual(LIMITS.maxChars);
+    expect(text.endsWith('.')).toBe(true);
+    expect(tokenization.encode(text).length).toBeGreaterThan(4500);
   });
 });

@@ -9,6 +9,7 @@
  *   the replicas tell clients apart);
  * - long texts mixed into tweets at half of saturation.
  */
+import { LIMITS } from '../../functions/src/api/schemas.ts';
 import { costliestRequest, longText, overBudgetRequest } from '../lib/heavy-requests.ts';
 import { percentile } from '../lib/statistics.ts';
 import { constantArrivals } from '../load/arrivals.ts';
@@ -111,10 +112,13 @@ export async function measureAbuse(baseUrl: string, budget: number, texts: reado
   return { abuse: { greedy: outcomes(await greedy), others: polite }, abuse_others_success: success(polite), abuse_others_p99_ms: polite.p99_ms ?? Infinity };
 }
 
-/** Tweets at `tweetsPerSecond` (half of saturation) with a text of ~5,000 tokens every `longEverySeconds`. */
+/**
+ * Tweets at `tweetsPerSecond` (half of saturation) with a text of ~5,000 tokens (as many as the
+ * API's character limit holds, about 4,800) every `longEverySeconds`.
+ */
 export async function measureLongTexts(baseUrl: string, texts: readonly string[], tweetsPerSecond: number, longEverySeconds: number, seconds: number) {
   const long = runArrivals(
-    { url: classifyUrl(baseUrl), body: (i) => JSON.stringify({ text: longText(5000, i + 1) }), timeoutMs: 60_000 },
+    { url: classifyUrl(baseUrl), body: (i) => JSON.stringify({ text: longText(5000, i + 1, LIMITS.maxChars) }), timeoutMs: 60_000 },
     constantArrivals(1 / longEverySeconds, seconds),
     64,
   );

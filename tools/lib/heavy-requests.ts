@@ -34,13 +34,21 @@ export function costliestRequest(budget: number, maxTokens = 512): { texts: stri
   return { texts: Array.from({ length: count }, (_, i) => words(maxTokens - 2, i + 1).join(' ')), spans: true };
 }
 
-/** A text of about `tokens` tokens in sentences of 12 words ("word … word."), none the same. */
-export function longText(tokens: number, seed = 1): string {
+/**
+ * A text of about `tokens` tokens in sentences of 12 words ("word … word."), none the same,
+ * cut at the last whole sentence within `maxChars` (these short words take about 4.2 characters
+ * a token, so the API's 20,000 characters hold about 4,800 tokens).
+ */
+export function longText(tokens: number, seed = 1, maxChars = Infinity): string {
   const sentences = Math.max(1, Math.round(tokens / 13));
-  return Array.from({ length: sentences }, (_, i) => {
+  let text = '';
+  for (let i = 0; i < sentences; i++) {
     const [first, ...rest] = words(12, seed * 100_003 + i);
-    return `${first![0]!.toUpperCase()}${first!.slice(1)} ${rest.join(' ')}.`;
-  }).join(' ');
+    const sentence = `${text ? ' ' : ''}${first![0]!.toUpperCase()}${first!.slice(1)} ${rest.join(' ')}.`;
+    if (text && text.length + sentence.length > maxChars) break;
+    text += sentence;
+  }
+  return text;
 }
 
 /** 32 texts of 20,000 characters with spans: within every size limit, far over any sensible budget. */
