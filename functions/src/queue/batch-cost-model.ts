@@ -33,6 +33,8 @@ export interface BatchCostModel {
   learn(size: number, width: number, seconds: number): void;
   /** Batches learnt so far. */
   readonly observations: number;
+  /** The longest width learnt so far: beyond it a prediction is an extrapolation. */
+  readonly widest: number;
 }
 
 /**
@@ -47,10 +49,14 @@ export function createBatchCostModel(): BatchCostModel {
   const p = new Float64Array(FEATURES * FEATURES);
   for (let i = 0; i < FEATURES; i++) p[i * FEATURES + i] = PRIOR_VARIANCE;
   let observations = 0;
+  let widest = 0;
 
   return {
     get observations() {
       return observations;
+    },
+    get widest() {
+      return widest;
     },
     seconds(size, width) {
       const x = features(size, width);
@@ -78,6 +84,7 @@ export function createBatchCostModel(): BatchCostModel {
         }
       }
       observations++;
+      widest = Math.max(widest, width);
     },
   };
 }

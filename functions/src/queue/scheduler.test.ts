@@ -11,9 +11,12 @@ import {
   type SchedulerOptions,
 } from './scheduler.ts';
 
-/** A cost model with fixed coefficients: `fixed` seconds per pass plus `perToken` per padded token. */
-function fixedCost(fixed: number, perToken: number): BatchCostModel {
-  return { seconds: (size, width) => fixed + perToken * size * width, learn: () => {}, observations: 0 };
+/**
+ * A cost model with fixed coefficients: `fixed` seconds per pass plus `perToken` per padded token,
+ * trusted at every width unless `widest` says how wide a pass it has measured.
+ */
+function fixedCost(fixed: number, perToken: number, widest = Infinity): BatchCostModel {
+  return { seconds: (size, width) => fixed + perToken * size * width, learn: () => {}, observations: 0, widest };
 }
 
 /**
@@ -91,7 +94,7 @@ describe('scheduler: results and batching', () => {
   it('runs sequences one by one when a forward pass has no fixed cost to share', async () => {
     const model = gatedForward();
     // Per token, a bigger batch costs more here (like a CPU whose caches a big batch overflows).
-    const costModel: BatchCostModel = { seconds: (size, width) => 0.001 * size * width * (1 + size / 4), learn: () => {}, observations: 0 };
+    const costModel: BatchCostModel = { seconds: (size, width) => 0.001 * size * width * (1 + size / 4), learn: () => {}, observations: 0, widest: Infinity };
     const scheduler = createScheduler(model.forward, costModel, OPTIONS);
     const all = [10, 10, 10, 10].map((length, i) => scheduler.submit(work(`c${i}`, [seq(i, length)])));
     for (let i = 0; i < 4; i++) await model.release();
@@ -119,6 +122,21 @@ describe('scheduler: results and batching', () => {
     await Promise.all([...busy, ...rest]);
     // 0.02 + 0.001·B·10 ≤ 0.05 allows three tweets; the 100-token sequence (0.12 s) runs alone.
     expect(model.lengths()).toEqual([[10], [10], [10, 10, 10], [10], [100]]);
+  });
+
+  it('runs a sequence wider than any pass the cost model has measured alone, then batches by its prediction', async () => {
+    const model = gatedForward();
+    let widest = 64;
+    const costModel = { ...fixedCost(0.02, 0.0001), learn: (_size: number, width: number) => void (widest = Math.max(widest, width)) };
+    Object.defineProperty(costModel, 'widest', { get: () => widest });
+    const scheduler = createScheduler(model.forward, costModel, { ...OPTIONS, maxBatchSeconds: 10 });
+    const busy = occupy(scheduler);
+    const windows = [0, 1, 2, 3].map((i) => scheduler.submit(work(`w${i}`, [seq(i, 512)])));
+    await model.drain();
+    await Promise.all([...busy, ...windows]);
+    // Nothing goes to the model behind the unmeasured pass; once a 512-token pass has been
+    // measured, the prediction batches the rest.
+    expect(model.lengths().slice(2)).toEqual([[512], [512, 512, 512]]);
   });
 
   it('answers the requests of a failed forward pass with its error and goes on', async () => {
@@ -191,7 +209,7 @@ describe('scheduler: fairness', () => {
   it('sheds with 503 when other clients’ queued work is the wait', async () => {
     const model = gatedForward();
     // 20 ms a tweet, 1 ms for every further one in the same pass.
-    const costModel: BatchCostModel = { seconds: (size) => 0.019 + 0.001 * size, learn: () => {}, observations: 0 };
+    const costModel: BatchCostModel = { seconds: (size) => 0.019 + 0.001 * size, learn: () => {}, observations: 0, widest: Infinity };
     const scheduler = createScheduler(model.forward, costModel, { ...OPTIONS, maxQueueDelaySeconds: 0.49, maxBatchSize: 1 });
     const admitted = Array.from({ length: 25 }, (_, i) => scheduler.submit(work(`c${i}`, [seq(i, 20)])));
     // One runs, 24 wait: a newcomer would start after each of them, 0.5 s from now.

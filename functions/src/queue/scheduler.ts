@@ -12,7 +12,8 @@
  * - **Batches chosen by measurement.** A batch is a run of similar lengths around the leading
  *   sequence; among the runs that respect the latency bound and the length ratio, the one
  *   predicted to score the most tokens per second (batch-cost-model.ts) is chosen. Now and then
- *   another size is tried, so the model keeps learning what this CPU does best.
+ *   another size is tried, so the model keeps learning what this CPU does best. A sequence wider
+ *   than any pass measured so far runs alone, so no batch rests on an extrapolated cost.
  * - **Honest admission.** A request is refused (503, or 429 when its own client's backlog is the
  *   reason) only if its first part would wait longer than `maxQueueDelaySeconds`, or it could not
  *   finish before its deadline: never for its own size alone. Estimates are in the seconds the
@@ -191,12 +192,14 @@ export function createScheduler(
   let runningUntil = 0;
   /** Batches handed to the model and not yet answered. */
   let inFlight = 0;
-  /** Predicted seconds of the last batch handed over. */
-  let lastPredicted = 0;
+  /** Whether the last batch handed over was long, or of a width not measured before. */
+  let lastLong = false;
   /** Actual / predicted-alone seconds of recent batches: what batching saves per sequence. */
   let batchingFactor = 1;
 
   const now = () => performance.now();
+  /** A pass over the latency bound, or wider than any measured (its predicted cost is a guess). */
+  const isLong = (width: number, predictedSeconds: number) => width > costModel.widest || predictedSeconds > o.maxBatchSeconds;
   const sequenceCost = (length: number) => batchingFactor * costModel.seconds(1, length);
 
   function removeFromQueue(sequence: Sequence): void {
@@ -268,6 +271,11 @@ export function createScheduler(
         const size = hi - lo + 1;
         const width = all[hi]!.ids.length;
         if (size > 1 && width / shortest > o.maxLengthRatio) break;
+        // Wider than any pass measured yet, the cost is extrapolated from shorter ones (after the
+        // warm-up's passes of up to 64 tokens, a 512-token window was put at 1.8 times its cost,
+        // and an error the other way would make a batch of them hold everyone for seconds): run
+        // it alone first and learn.
+        if (size > 1 && width > costModel.widest) break;
         const seconds = costModel.seconds(size, width);
         if (size > 1 && seconds > o.maxBatchSeconds) break;
         const rate = (prefix[hi + 1]! - prefix[lo]!) / seconds;
@@ -294,7 +302,7 @@ export function createScheduler(
     while (inFlight < PIPELINE_DEPTH) {
       const head = leader();
       if (!head) return;
-      if (inFlight > 0 && (lastPredicted > o.maxBatchSeconds || costModel.seconds(1, head.ids.length) > o.maxBatchSeconds)) return;
+      if (inFlight > 0 && (lastLong || isLong(head.ids.length, costModel.seconds(1, head.ids.length)))) return;
       dispatch(chooseBatch(head), head);
     }
   }
@@ -304,7 +312,7 @@ export function createScheduler(
     const predicted = costModel.seconds(batch.length, width);
     const handedOver = now();
     runningUntil = Math.max(runningUntil, handedOver) + predicted * 1000;
-    lastPredicted = predicted;
+    lastLong = isLong(width, predicted);
     inFlight++;
     virtualClock = head.job.client.vtime;
 
