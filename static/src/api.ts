@@ -44,7 +44,7 @@ function friendlyMessage(status: number, body: ErrorBody, retryAfter: string | n
       return detail ? `The text could not be checked: it ${detail}.` : 'The text could not be checked. Please edit it and try again.';
     }
     case 413:
-      return 'That text is too large to check at once. Please shorten it (at most 20,000 characters).';
+      return 'That text is too large to check at once. Please shorten it.';
     case 429:
       return `You are sending requests faster than this service allows. Please wait ${wait} and try again.`;
     case 503:

@@ -7,6 +7,7 @@
  * n tokens and a request's cost is known without a tokenizer (test/bench/heavy-requests.test.ts
  * checks that against the real tokenizers).
  */
+import { LIMITS } from '../../functions/src/api/schemas.ts';
 
 export const COMMON_WORDS = (
   'the of and to in is was it for on are as with his they at be this have from or one had by word but not what all ' +
@@ -30,7 +31,7 @@ export function words(count: number, seed: number): string[] {
  * the most expensive shape per token because attention grows with length.
  */
 export function costliestRequest(budget: number, maxTokens = 512): { texts: string[]; spans: boolean } {
-  const count = Math.min(32, Math.floor(budget / maxTokens));
+  const count = Math.min(LIMITS.maxTexts, Math.floor(budget / maxTokens));
   return { texts: Array.from({ length: count }, (_, i) => words(maxTokens - 2, i + 1).join(' ')), spans: true };
 }
 
@@ -51,8 +52,8 @@ export function longText(tokens: number, seed = 1, maxChars = Infinity): string 
   return text;
 }
 
-/** 32 texts of 20,000 characters with spans: within every size limit, far over any sensible budget. */
+/** The most texts of the most characters, with spans: within every size limit, far over any sensible budget. */
 export function overBudgetRequest(): { texts: string[]; spans: boolean } {
-  const text = longText(20_000 / 4).slice(0, 20_000);
-  return { texts: Array.from({ length: 32 }, () => text), spans: true };
+  const text = longText(LIMITS.maxChars / 4).slice(0, LIMITS.maxChars);
+  return { texts: Array.from({ length: LIMITS.maxTexts }, () => text), spans: true };
 }

@@ -13,7 +13,7 @@ import {
   SuggestCommentScoreRequestSchema,
   SuggestCommentScoreResponseSchema,
 } from './perspective/schemas.ts';
-import { ClassifyRequestSchema, ClassifyResponseSchema, ErrorResponseSchema, ModelResponseSchema } from './schemas.ts';
+import { ClassifyRequestSchema, ClassifyResponseSchema, ErrorResponseSchema, LIMITS, ModelResponseSchema } from './schemas.ts';
 
 const json = <T>(schema: T, description: string) => ({ description, content: { 'application/json': { schema } } });
 const body = <T>(schema: T) => ({ required: true, content: { 'application/json': { schema } } });
@@ -32,7 +32,7 @@ const REFUSALS = {
 export const classifyRoute = createRoute({
   method: 'post',
   path: '/api/v1/classify',
-  summary: 'Score one text or up to 32 texts',
+  summary: `Score one text or up to ${LIMITS.maxTexts} texts`,
   request: { body: { required: true, content: { 'application/json': { schema: ClassifyRequestSchema } } } },
   responses: {
     200: json(ClassifyResponseSchema, 'One result per text, in request order'),

@@ -50,7 +50,7 @@ export const ClassifyRequestSchema = z
   .refine((body) => !('text' in body && 'texts' in body), { error: EXACTLY_ONE_TEXT, path: ['text'], when: isObject })
   .refine((body) => 'text' in body || 'texts' in body, { error: EXACTLY_ONE_TEXT, path: [], when: isObject })
   .openapi('ClassifyRequest', {
-    description: 'One text, or up to 32 texts, to score',
+    description: `One text, or up to ${LIMITS.maxTexts} texts, to score`,
     oneOf: [{ required: ['text'] }, { required: ['texts'] }],
   });
 
