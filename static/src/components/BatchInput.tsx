@@ -84,16 +84,16 @@ export function BatchInput({ busy, onScore }: { busy: boolean; onScore(rows: Bat
             {file.name}: {file.parsed.records.length.toLocaleString('en')} rows
           </span>
           {file.parsed.format !== 'text' && (
-            <label class="column-picker">
-              Text column
-              <select value={file.column} onChange={(e) => setFile({ ...file, column: e.currentTarget.value })}>
+            <span class="column-picker">
+              <label for="batch-column">Text column</label>
+              <select id="batch-column" value={file.column} onChange={(e) => setFile({ ...file, column: e.currentTarget.value })}>
                 {file.parsed.columns.map((column) => (
                   <option key={column} value={column}>
                     {column}
                   </option>
                 ))}
               </select>
-            </label>
+            </span>
           )}
           <button type="button" class="chip" onClick={() => setFile(null)}>
             Use pasted text instead

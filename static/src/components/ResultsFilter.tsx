@@ -9,13 +9,14 @@ import { LABEL_NAMES } from '../labels.ts';
 export function ResultsFilter({ filter, onChange }: { filter: Filter; onChange(filter: Filter): void }) {
   return (
     <div class="filters" role="group" aria-label="Filter the results">
-      <label class="filter-check">
+      <label class="filter">
         <input type="checkbox" checked={filter.flaggedOnly} onChange={(e) => onChange({ ...filter, flaggedOnly: e.currentTarget.checked })} />
         Flagged only
       </label>
-      <label>
-        Label{' '}
+      <span class="filter">
+        <label for="filter-label">Label</label>
         <select
+          id="filter-label"
           value={filter.label ?? ''}
           onChange={(e) => onChange({ ...filter, label: (e.currentTarget.value || undefined) as Label | undefined })}
         >
@@ -26,11 +27,11 @@ export function ResultsFilter({ filter, onChange }: { filter: Filter; onChange(f
             </option>
           ))}
         </select>
-      </label>
-      <label>
-        Search{' '}
-        <input type="search" value={filter.search} onInput={(e) => onChange({ ...filter, search: e.currentTarget.value })} />
-      </label>
+      </span>
+      <span class="filter">
+        <label for="filter-search">Search</label>
+        <input id="filter-search" type="search" value={filter.search} onInput={(e) => onChange({ ...filter, search: e.currentTarget.value })} />
+      </span>
     </div>
   );
 }
