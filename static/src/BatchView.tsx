@@ -96,7 +96,7 @@ export function BatchView({ model, threshold, onThreshold, onOpen }: BatchViewPr
           <div class="progress-line">
             <label for="batch-progress" id="batch-progress-label">
               {running ? 'Scoring…' : run.kind === 'done' ? 'Done.' : run.kind === 'cancelled' ? 'Cancelled.' : 'Stopped.'}{' '}
-              {results.length.toLocaleString('en')} of {run.total.toLocaleString('en')} texts done
+              {results.length.toLocaleString('en')} of {run.total.toLocaleString('en')} texts
               {run.kind === 'done' && ` in ${(run.tookMs / 1000).toFixed(1)} s`}.
             </label>
             {running && (

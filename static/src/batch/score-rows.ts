@@ -42,7 +42,8 @@ function pageScorer(model: ModelInfo, stop: AbortSignal): Scorer {
   return {
     model: { id: model.id, dtype: model.dtype, offline: model.offline, sha256: model.sha256, revision: model.revision },
     limits: { maxTexts: model.limits.max_texts, budget: model.limits.max_request_tokens, maxTokens: model.max_tokens },
-    source: location.origin,
+    // Only the scorer's metadata names it; the page writes none.
+    source: 'this page',
     maxConcurrency: MAX_IN_FLIGHT,
     classify: (texts, threshold) => requestAttempt('', texts, threshold, stop),
     close: async () => {},
