@@ -28,7 +28,7 @@ export const MAX_FILE_BYTES = 50 * 1024 * 1024;
 /** A file that cannot be read as rows; the message is for the person at the page. */
 export class InputProblem extends Error {}
 
-/** One text per line; blank lines are not texts and are not counted. */
+/** Pasted texts, one per line; blank lines are not texts and are not counted. */
 export function rowsFromLines(text: string): BatchRow[] {
   return text
     .split(/\r?\n/)
@@ -80,7 +80,11 @@ export function parseFile(fileName: string, content: string): ParsedFile {
   const format = formatOf(fileName, content);
   if (format === 'csv') return parseCsv(content);
   if (format === 'jsonl') return parseJsonl(content);
-  return { format, columns: [], records: rowsFromLines(content).map(({ text }) => ({ text })) };
+  // As the command-line scorer reads it: every line a row, blank ones too (they come back as
+  // rows that say why they were not scored), so row numbers are line numbers.
+  const lines = content.split(/\r?\n/);
+  if (lines.at(-1) === '') lines.pop();
+  return { format, columns: [], records: lines.map((text) => ({ text })) };
 }
 
 /** The column a person most likely means: one named like a text, else the first. */

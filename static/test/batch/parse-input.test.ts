@@ -31,12 +31,13 @@ describe('parseFile', () => {
     ]);
   });
 
-  it('reads a text file as one text per line', () => {
-    const file = parseFile('c.txt', 'one\ntwo\n');
+  it('reads a text file as one row per line, blank lines kept as rows as the command-line scorer does', () => {
+    const file = parseFile('c.txt', 'one\r\n\ntwo\n');
     expect(file.format).toBe('text');
     expect(rowsOfColumn(file, '')).toEqual([
       { row: 1, text: 'one' },
-      { row: 2, text: 'two' },
+      { row: 2, text: '' },
+      { row: 3, text: 'two' },
     ]);
   });
 
