@@ -2,7 +2,7 @@
  * The page's "Many texts" in Debian's Chromium, through nginx, against two real replicas
  * (offline model): a 2,000-row CSV file scored with a progress bar, sorted, filtered, exported,
  * used by keyboard, checked with axe and at phone width; a 10,000-row file to check that only
- * the rows in view are rendered, and Cancel.
+ * the rows in view are rendered, that the arrow keys reach rows beyond them, and Cancel.
  */
 import { AxeBuilder } from '@axe-core/playwright';
 import { parse } from 'csv-parse/sync';
@@ -220,6 +220,18 @@ describe('the page with many texts (10,000-row CSV file)', () => {
     expect(middle.length).toBeLessThanOrEqual(50);
     expect(middle.some((row) => row > 4900 && row < 5100)).toBe(true);
   }, SCORING_TIMEOUT_MS);
+
+  it('moves between rows with the arrow keys and Page Down, past the rows first rendered', async () => {
+    await page.locator('.table-scroll').evaluate((el) => (el.scrollTop = 0));
+    await expect.poll(async () => (await renderedRows(page))[0]).toBe(1);
+    await page.locator('.row-open').first().focus();
+    for (let i = 0; i < 3; i++) await page.keyboard.press('ArrowDown');
+    for (let i = 0; i < 10; i++) await page.keyboard.press('PageDown');
+    await page.keyboard.press('ArrowUp');
+    const focused = () => page.evaluate(() => `${document.activeElement?.getAttribute('data-index')} ${document.activeElement?.closest('tr')?.getAttribute('data-row')}`);
+    await expect.poll(focused).toBe('102 103');
+    expect((await renderedRows(page)).length).toBeLessThanOrEqual(50);
+  });
 
   it('stops at Cancel with part of the rows done', async () => {
     await page.getByRole('button', { name: 'Check texts' }).click();

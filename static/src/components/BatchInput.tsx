@@ -18,6 +18,8 @@ export function BatchInput({ busy, onScore }: { busy: boolean; onScore(rows: Bat
   const [file, setFile] = useState<Chosen | null>(null);
   const [problem, setProblem] = useState('');
   const [dragging, setDragging] = useState(false);
+  // A new key empties the file input when the file is put aside.
+  const [fileInputKey, setFileInputKey] = useState(0);
 
   async function choose(chosen: File | undefined) {
     if (!chosen) return;
@@ -76,7 +78,7 @@ export function BatchInput({ busy, onScore }: { busy: boolean; onScore(rows: Bat
         }}
       >
         <label for="batch-file">Or choose or drop a CSV, JSONL or text file (up to 50 MB)</label>
-        <input id="batch-file" type="file" accept=".csv,.jsonl,.ndjson,.txt,text/csv,text/plain" onChange={(e) => choose(e.currentTarget.files?.[0])} />
+        <input key={fileInputKey} id="batch-file" type="file" accept=".csv,.jsonl,.ndjson,.txt,text/csv,text/plain" onChange={(e) => choose(e.currentTarget.files?.[0])} />
       </div>
       {file && (
         <div class="file-chosen" data-testid="file-chosen">
@@ -95,7 +97,14 @@ export function BatchInput({ busy, onScore }: { busy: boolean; onScore(rows: Bat
               </select>
             </span>
           )}
-          <button type="button" class="chip" onClick={() => setFile(null)}>
+          <button
+            type="button"
+            class="chip"
+            onClick={() => {
+              setFile(null);
+              setFileInputKey(fileInputKey + 1);
+            }}
+          >
             Use pasted text instead
           </button>
         </div>

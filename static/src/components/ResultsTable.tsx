@@ -3,6 +3,7 @@
  * The scored rows as a table that renders only the rows in view (plus a few either side), so
  * 10,000 rows scroll as smoothly as 10: rows have one fixed height, and two spacer rows stand
  * in for the rest. Each label's header sorts by it; a row's text opens it in "One text".
+ * Tab reaches only the rows rendered, so the arrow keys move between rows, through all of them.
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { LABELS } from '../api.ts';
@@ -36,12 +37,36 @@ function SortHeader({ name, sortKey, sort, onSort }: { name: string; sortKey: So
   );
 }
 
-function Row({ row, index, threshold, onOpen }: { row: ResultRow; index: number; threshold: number; onOpen(row: ResultRow): void }) {
+interface RowProps {
+  row: ResultRow;
+  index: number;
+  threshold: number;
+  onOpen(row: ResultRow): void;
+  onArrow(step: number): void;
+  onFocusRow(index: number): void;
+}
+
+const STEPS: Record<string, number> = { ArrowDown: 1, ArrowUp: -1, PageDown: 10, PageUp: -10 };
+
+function Row({ row, index, threshold, onOpen, onArrow, onFocusRow }: RowProps) {
   return (
     <tr class="result-row" aria-rowindex={index + 2} data-row={row.row} onClick={() => onOpen(row)}>
       <td class="col-row">{row.row}</td>
       <td class="col-text">
-        <button type="button" class="row-open" title={row.text} onClick={(e) => (e.stopPropagation(), onOpen(row))}>
+        <button
+          type="button"
+          class="row-open"
+          title={row.text}
+          data-index={index}
+          onClick={(e) => (e.stopPropagation(), onOpen(row))}
+          onFocus={() => onFocusRow(index)}
+          onKeyDown={(e) => {
+            const step = STEPS[e.key];
+            if (step === undefined) return;
+            e.preventDefault();
+            onArrow(step);
+          }}
+        >
           {row.text || '(empty)'}
         </button>
       </td>
@@ -67,6 +92,15 @@ export function ResultsTable({ rows, sort, threshold, onSort, onOpen }: ResultsT
   const scroller = useRef<HTMLDivElement>(null);
   const [scrollTop, setScrollTop] = useState(0);
   const [height, setHeight] = useState(600);
+  /** The row to focus once it is rendered, after an arrow key. */
+  const [focusIndex, setFocusIndex] = useState<number | null>(null);
+  /**
+   * The row the keys move from: the one last focused or moved to. Keys pressed before the
+   * moved-to row is rendered and focused still reach the old one, and must not count from it.
+   */
+  const current = useRef(0);
+  /** Set while this component moves the focus itself, which must not reset `current`. */
+  const focusing = useRef(false);
 
   useEffect(() => {
     const element = scroller.current!;
@@ -74,6 +108,26 @@ export function ResultsTable({ rows, sort, threshold, onSort, onOpen }: ResultsT
     observer.observe(element);
     return () => observer.disconnect();
   }, []);
+
+  useEffect(() => {
+    if (focusIndex === null) return;
+    focusing.current = true;
+    scroller.current?.querySelector<HTMLButtonElement>(`.row-open[data-index="${focusIndex}"]`)?.focus();
+    focusing.current = false;
+  }, [focusIndex, scrollTop]);
+
+  function moveFocus(step: number) {
+    const to = Math.max(0, Math.min(rows.length - 1, current.current + step));
+    current.current = to;
+    const element = scroller.current!;
+    // Below the sticky header row, which covers the top of the scrolled area.
+    const header = element.querySelector('thead')?.clientHeight ?? 0;
+    const top = to * ROW_HEIGHT;
+    if (top < element.scrollTop) element.scrollTop = top;
+    else if (top + ROW_HEIGHT + header > element.scrollTop + element.clientHeight) element.scrollTop = top + ROW_HEIGHT + header - element.clientHeight;
+    setScrollTop(element.scrollTop);
+    setFocusIndex(to);
+  }
 
   const first = Math.max(0, Math.floor(scrollTop / ROW_HEIGHT) - OVERSCAN);
   const last = Math.min(rows.length, Math.ceil((scrollTop + height) / ROW_HEIGHT) + OVERSCAN);
@@ -99,7 +153,7 @@ export function ResultsTable({ rows, sort, threshold, onSort, onOpen }: ResultsT
             </tr>
           )}
           {rows.slice(first, last).map((row, k) => (
-            <Row key={row.row} row={row} index={first + k} threshold={threshold} onOpen={onOpen} />
+            <Row key={row.row} row={row} index={first + k} threshold={threshold} onOpen={onOpen} onArrow={moveFocus} onFocusRow={(index) => focusing.current || (current.current = index)} />
           ))}
           {last < rows.length && (
             <tr aria-hidden="true" class="spacer" style={{ height: `${(rows.length - last) * ROW_HEIGHT}px` }}>
