@@ -69,6 +69,7 @@ export function BatchView({ model, threshold, onThreshold, onOpen }: BatchViewPr
       setResults([...collected]);
     };
     const onRows = (done: OutputRow[]) => {
+      // Rows are numbered from 1 in input order, so a row's number finds its text.
       for (const out of done) collected.push({ row: out.row, text: displayText(rows[out.row - 1]!.text), scores: out.result?.scores, error: out.error });
       if (performance.now() - shownAt > SHOW_EVERY_MS) show();
     };

@@ -109,11 +109,16 @@ export function ResultsTable({ rows, sort, threshold, onSort, onOpen }: ResultsT
     return () => observer.disconnect();
   }, []);
 
+  // Once the row is rendered (the scroll that brings it may take a render), focus it, once:
+  // scrolling away afterwards must not pull the focus, and the view, back.
   useEffect(() => {
     if (focusIndex === null) return;
+    const target = scroller.current?.querySelector<HTMLButtonElement>(`.row-open[data-index="${focusIndex}"]`);
+    if (!target) return;
     focusing.current = true;
-    scroller.current?.querySelector<HTMLButtonElement>(`.row-open[data-index="${focusIndex}"]`)?.focus();
+    target.focus();
     focusing.current = false;
+    setFocusIndex(null);
   }, [focusIndex, scrollTop]);
 
   function moveFocus(step: number) {
