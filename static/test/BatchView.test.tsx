@@ -54,6 +54,27 @@ describe('Many texts', () => {
     expect(classified).toEqual([]);
   });
 
+  it('reads a chosen CSV file in the page, picks its text column, and scores that column', async () => {
+    await openManyTexts();
+    const file = new File(['id,lang,comment\n1,en,Have a nice day\n2,en,"You are an idiot, truly"\n'], 'comments.csv', { type: 'text/csv' });
+    fireEvent.change(screen.getByLabelText(/Or choose or drop a CSV/), { target: { files: [file] } });
+    expect((await screen.findByTestId('file-chosen')).textContent).toContain('comments.csv: 2 rows');
+    expect((screen.getByLabelText('Text column') as HTMLSelectElement).value).toBe('comment');
+    fireEvent.click(screen.getByRole('button', { name: 'Check texts' }));
+    await screen.findByText(/^Done\. 2 of 2 texts/);
+    expect(classified).toEqual([['Have a nice day', 'You are an idiot, truly']]);
+  });
+
+  it('refuses a file over 50 MB with a message, reading nothing of it', async () => {
+    await openManyTexts();
+    const file = new File(['text\n'], 'huge.csv', { type: 'text/csv' });
+    Object.defineProperty(file, 'size', { value: 60 * 1024 * 1024 });
+    const read = vi.spyOn(file, 'text');
+    fireEvent.change(screen.getByLabelText(/Or choose or drop a CSV/), { target: { files: [file] } });
+    expect(await screen.findByText(/That file is 60 MB; the page reads files of up to 50 MB/)).toBeTruthy();
+    expect(read).not.toHaveBeenCalled();
+  });
+
   it('opens a row in One text, checked with its sentences highlighted', async () => {
     fireEvent.input(await openManyTexts(), { target: { value: 'Have a nice day\nYou are an idiot' } });
     fireEvent.click(screen.getByRole('button', { name: 'Check texts' }));
