@@ -118,7 +118,8 @@ export function ResultsTable({ rows, sort, threshold, onSort, onOpen }: ResultsT
     focusing.current = true;
     target.focus();
     focusing.current = false;
-    setFocusIndex(null);
+    // A key pressed since this render has asked for another row: that request stands.
+    setFocusIndex((pending) => (pending === focusIndex ? null : pending));
   }, [focusIndex, scrollTop]);
 
   function moveFocus(step: number) {
