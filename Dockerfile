@@ -26,6 +26,8 @@ RUN npm ci --ignore-scripts --no-audit --no-fund
 COPY tsconfig.json ./
 COPY static static
 COPY functions/src functions/src
+# The page's "Many texts" scores with the command-line scorer's packing, limiter and retries.
+COPY cli/score cli/score
 # The bundle also holds npm start's first run, which takes model/fetch; the image never runs it.
 COPY model/first-run.ts model/first-run.ts
 COPY model/fetch model/fetch

@@ -13,6 +13,9 @@ import type { OutputRow } from './output/output-row.ts';
 import type { Scorer } from './scorer.ts';
 import { sleep } from './sleep.ts';
 
+/** What a batch's rows must carry for their output rows (the page's rows have no byte offsets). */
+type BatchRow = Pick<InputRow, 'row' | 'id'>;
+
 /** The run was asked to stop while this batch waited to retry. */
 export class Interrupted extends Error {
   constructor() {
@@ -52,7 +55,7 @@ function modelMismatch(expected: string, got: string): ScoreError {
 }
 
 /** Sends `indices` of the batch until they are scored or refused; fills `out`. */
-async function send(batch: Batch<InputRow>, indices: number[], out: OutputRow[], ctx: BatchContext): Promise<void> {
+async function send(batch: Batch<BatchRow>, indices: number[], out: OutputRow[], ctx: BatchContext): Promise<void> {
   const pending = [indices];
   let failures = 0;
   while (pending.length > 0) {
@@ -94,7 +97,7 @@ async function send(batch: Batch<InputRow>, indices: number[], out: OutputRow[],
  * @example
  * const rows = await scoreBatch(batch, { scorer, threshold: 0.5, limiter, stop, giveUpMs: 300_000, health: { lastScored: Date.now() } });
  */
-export async function scoreBatch(batch: Batch<InputRow>, ctx: BatchContext): Promise<OutputRow[]> {
+export async function scoreBatch(batch: Batch<BatchRow>, ctx: BatchContext): Promise<OutputRow[]> {
   const out: OutputRow[] = batch.items.map(({ item, problem }) => ({ row: item.row, id: item.id, error: problem }));
   const toSend = batch.items.flatMap((planned, index) => (planned.text === undefined ? [] : [index]));
   if (toSend.length > 0) await send(batch, toSend, out, ctx);

@@ -74,6 +74,27 @@ async function toAttempt(res: Response, count: number): Promise<Attempt> {
   throw new ScoreError(EXIT.service, `POST /api/v1/classify answered ${why}: ${error.message}; is this the toxicity monitor's URL?`);
 }
 
+/**
+ * One POST /api/v1/classify of `texts` to the service at `base` ('' on the page: its own origin).
+ * `stop` cuts the request short; the attempt then says retry, and the caller's wait sees the stop.
+ */
+export async function requestAttempt(base: string, texts: readonly string[], threshold: number, stop?: AbortSignal): Promise<Attempt> {
+  const timeout = AbortSignal.timeout(REQUEST_TIMEOUT_MS);
+  try {
+    const res = await fetch(`${base}/api/v1/classify`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ texts, threshold }),
+      signal: stop ? AbortSignal.any([stop, timeout]) : timeout,
+    });
+    return await toAttempt(res, texts.length);
+  } catch (error) {
+    if (error instanceof ScoreError) throw error;
+    // Refused, reset or cut off mid-answer: nothing was scored that anyone will see.
+    return { kind: 'retry', busy: false, why: `no answer (${networkCause(error)})` };
+  }
+}
+
 async function fetchModel(base: string, giveUpMs: number): Promise<ModelAnswer> {
   const url = `${base}/api/v1/model`;
   const began = Date.now();
@@ -124,22 +145,7 @@ export async function connectService(options: ServiceOptions): Promise<Scorer> {
     limits: { maxTexts: Math.min(options.batchSize, answer.limits.max_texts), budget: answer.limits.max_request_tokens, maxTokens: answer.max_tokens },
     source: base,
     maxConcurrency: options.concurrency,
-    async classify(texts, threshold) {
-      let res: Response;
-      try {
-        res = await fetch(`${base}/api/v1/classify`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({ texts, threshold }),
-          signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
-        });
-        return await toAttempt(res, texts.length);
-      } catch (error) {
-        if (error instanceof ScoreError) throw error;
-        // Refused, reset or cut off mid-answer: nothing was scored that anyone will see.
-        return { kind: 'retry', busy: false, why: `no answer (${networkCause(error)})` };
-      }
-    },
+    classify: (texts, threshold) => requestAttempt(base, texts, threshold),
     close: async () => {},
   };
 }

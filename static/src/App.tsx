@@ -1,84 +1,46 @@
 /**
  * @module App
- * The page: a text area and a submit button; then the verdict, a bar per label, the threshold,
- * the text with the sentences that carry the score highlighted, and how long it took.
+ * The page: two views behind tabs, "One text" (SingleView) and "Many texts" (BatchView), with
+ * the model and the threshold they share. Both stay mounted, so a batch's results are still
+ * there after opening one of its texts in "One text". "Many texts" is loaded when first opened:
+ * it checks texts with the service's own schemas (zod), which the single text does without.
  */
-import { useEffect, useRef, useState } from 'preact/hooks';
-import { countChars } from '../../functions/src/api/chars.ts';
-import { textCostAtLeast } from '../../functions/src/classify/cost.ts';
-import { classify, fetchModel, OverBudget, RequestFailed, type ClassifyResponse, type ModelInfo } from './api.ts';
-import { HighlightedText } from './components/HighlightedText.tsx';
-import { LabelBars } from './components/LabelBars.tsx';
-import { Verdict } from './components/Verdict.tsx';
-import { EXAMPLES } from './examples.ts';
-import { flaggedLabels, LABEL_NAMES } from './labels.ts';
+import { useEffect, useState } from 'preact/hooks';
+import { fetchModel, type ModelInfo } from './api.ts';
+import { SingleView, type OpenedText } from './SingleView.tsx';
 
-type State =
-  | { kind: 'idle' }
-  | { kind: 'loading' }
-  | { kind: 'invalid'; message: string }
-  | { kind: 'failed'; message: string }
-  | { kind: 'done'; text: string; response: ClassifyResponse; withoutSpans: boolean };
+type Mode = 'one' | 'many';
+
+const TABS: { mode: Mode; name: string }[] = [
+  { mode: 'one', name: 'One text' },
+  { mode: 'many', name: 'Many texts' },
+];
 
 export function App() {
-  const [text, setText] = useState('');
+  const [mode, setMode] = useState<Mode>('one');
   const [threshold, setThreshold] = useState(0.5);
-  const [state, setState] = useState<State>({ kind: 'idle' });
   const [model, setModel] = useState<ModelInfo | null>(null);
-  const textArea = useRef<HTMLTextAreaElement>(null);
+  const [opened, setOpened] = useState<OpenedText | undefined>(undefined);
+  const [batch, setBatch] = useState<typeof import('./BatchView.tsx') | null>(null);
 
   useEffect(() => {
     fetchModel().then(setModel, () => setModel(null));
   }, []);
 
-  async function submit(event?: Event) {
-    event?.preventDefault();
-    if (state.kind === 'loading') return;
-    if (text.trim().length === 0) {
-      setState({ kind: 'invalid', message: 'Enter some text to check.' });
-      textArea.current?.focus();
-      return;
-    }
-    // The service's limits, from GET /api/v1/model; it checks them again in any case.
-    if (model && countChars(text) > model.limits.max_chars) {
-      setState({ kind: 'invalid', message: `The text is too long: at most ${model.limits.max_chars.toLocaleString('en')} characters.` });
-      return;
-    }
-    // The service's budget per request, checked here first with the same lower bound it uses.
-    if (model && textCostAtLeast(text, model.max_tokens) > model.limits.max_request_tokens) {
-      setState({ kind: 'invalid', message: new OverBudget().message });
-      return;
-    }
-    setState({ kind: 'loading' });
-    try {
-      setState({ kind: 'done', text, response: await classify(text, threshold), withoutSpans: false });
-    } catch (error) {
-      // Scoring every sentence as well roughly doubles the work; a text that fits only without
-      // it is still checked as a whole.
-      if (error instanceof OverBudget) {
-        try {
-          setState({ kind: 'done', text, response: await classify(text, threshold, false), withoutSpans: true });
-          return;
-        } catch (retryError) {
-          error = retryError;
-        }
-      }
-      const message = error instanceof RequestFailed ? error.message : 'Something went wrong. Please try again.';
-      setState({ kind: 'failed', message });
-    }
-  }
+  useEffect(() => {
+    if (mode === 'many' && !batch) import('./BatchView.tsx').then(setBatch);
+  }, [mode]);
 
-  function onKeyDown(event: KeyboardEvent) {
-    if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) submit(event);
+  // Arrow keys move between tabs, as in the WAI-ARIA tabs pattern.
+  function onTabKey(event: KeyboardEvent) {
+    if (event.key !== 'ArrowLeft' && event.key !== 'ArrowRight') return;
+    const next = mode === 'one' ? 'many' : 'one';
+    setMode(next);
+    document.getElementById(`tab-${next}`)?.focus();
   }
-
-  const count = countChars(text);
-  const result = state.kind === 'done' ? state.response.results[0] : undefined;
-  const labels = result ? flaggedLabels(result.scores, threshold) : [];
-  const invalid = state.kind === 'invalid';
 
   return (
-    <main class="page">
+    <main class={mode === 'many' ? 'page wide' : 'page'}>
       <header class="header">
         <h1>Toxicity monitor</h1>
         <p class="lede">Paste English text to see how toxic it is, label by label.</p>
@@ -91,108 +53,44 @@ export function App() {
         </p>
       )}
 
-      <form class="card" onSubmit={submit} noValidate>
-        <label for="text" class="field-label">
-          Text to check
-        </label>
-        <textarea
-          id="text"
-          ref={textArea}
-          value={text}
-          onInput={(e) => setText(e.currentTarget.value)}
-          onKeyDown={onKeyDown}
-          rows={6}
-          placeholder="Type or paste a comment, a message, a review…"
-          aria-invalid={invalid}
-          aria-describedby="text-help text-error"
-        />
-        <div class="field-help" id="text-help">
-          <span>
-            Press <kbd>Ctrl</kbd>+<kbd>Enter</kbd> to check.
-          </span>
-          <span class={model && count > model.limits.max_chars ? 'count over' : 'count'}>
-            {count.toLocaleString('en')}
-            {model && ` / ${model.limits.max_chars.toLocaleString('en')}`}
-          </span>
-        </div>
-        <p id="text-error" class="field-error" role="alert">
-          {invalid ? state.message : ''}
-        </p>
-
-        <div class="examples" role="group" aria-label="Example texts">
-          <span class="examples-label">Try an example:</span>
-          {EXAMPLES.map((example) => (
-            <button
-              type="button"
-              class="chip"
-              key={example.name}
-              onClick={() => {
-                setText(example.text);
-                textArea.current?.focus();
-              }}
-            >
-              {example.name}
-            </button>
-          ))}
-        </div>
-
-        <div class="controls">
-          <label class="threshold" for="threshold">
-            Threshold <output for="threshold">{Math.round(threshold * 100)}%</output>
-            <input
-              id="threshold"
-              type="range"
-              min={0.05}
-              max={0.95}
-              step={0.05}
-              value={threshold}
-              onInput={(e) => setThreshold(Number(e.currentTarget.value))}
-            />
-          </label>
-          <button type="submit" class="submit" disabled={state.kind === 'loading'} aria-busy={state.kind === 'loading'}>
-            {state.kind === 'loading' ? 'Checking…' : 'Check text'}
+      <div class="tabs" role="tablist" aria-label="What to check">
+        {TABS.map((tab) => (
+          <button
+            type="button"
+            role="tab"
+            key={tab.mode}
+            id={`tab-${tab.mode}`}
+            aria-selected={mode === tab.mode}
+            aria-controls={`panel-${tab.mode}`}
+            tabIndex={mode === tab.mode ? 0 : -1}
+            onClick={() => setMode(tab.mode)}
+            onKeyDown={onTabKey}
+          >
+            {tab.name}
           </button>
-        </div>
-      </form>
+        ))}
+      </div>
 
-      <section class="results" aria-live="polite" aria-busy={state.kind === 'loading'} aria-label="Result">
-        {state.kind === 'loading' && (
-          <div class="card loading" role="status">
-            <span class="spinner" aria-hidden="true" /> Checking the text…
-          </div>
+      <div role="tabpanel" id="panel-one" aria-labelledby="tab-one" hidden={mode !== 'one'}>
+        <SingleView model={model} threshold={threshold} onThreshold={setThreshold} opened={opened} />
+      </div>
+      <div role="tabpanel" id="panel-many" aria-labelledby="tab-many" hidden={mode !== 'many'}>
+        {batch ? (
+          <batch.BatchView
+            model={model}
+            threshold={threshold}
+            onThreshold={setThreshold}
+            onOpen={(text) => {
+              setOpened({ text, seq: (opened?.seq ?? 0) + 1 });
+              setMode('one');
+            }}
+          />
+        ) : (
+          <p class="card loading" role="status">
+            <span class="spinner" aria-hidden="true" /> Loading…
+          </p>
         )}
-        {state.kind === 'failed' && (
-          <div class="card error" role="alert" data-testid="error">
-            {state.message}
-          </div>
-        )}
-        {state.kind === 'done' && result && (
-          <div class="card result">
-            <Verdict labels={labels} tookMs={state.response.took_ms} windows={result.windows} />
-            <p class="sr-only">
-              {labels.length > 0
-                ? `Toxic. ${labels.map((l) => `${LABEL_NAMES[l]} ${Math.round(result.scores[l] * 100)} percent`).join(', ')}.`
-                : 'Not toxic.'}
-            </p>
-            <h3 class="section-title">Scores</h3>
-            <LabelBars scores={result.scores} threshold={threshold} />
-            <p class="threshold-note">
-              The line on each bar marks the threshold, {Math.round(threshold * 100)}%. A label is flagged at or above it.
-            </p>
-            {state.withoutSpans && (
-              <p class="threshold-note" data-testid="no-spans-note">
-                This text is too long to also score sentence by sentence, so no sentence is highlighted.
-              </p>
-            )}
-            {result.spans && result.spans.length > 0 && (
-              <>
-                <h3 class="section-title">Where it is</h3>
-                <HighlightedText text={state.text} spans={result.spans} threshold={threshold} />
-              </>
-            )}
-          </div>
-        )}
-      </section>
+      </div>
 
       <footer class="footer">
         <span data-testid="model-name">

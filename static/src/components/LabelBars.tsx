@@ -4,6 +4,7 @@
  */
 import { LABELS, type Scores } from '../api.ts';
 import { LABEL_NAMES, percent } from '../labels.ts';
+import { ScoreBar } from './ScoreBar.tsx';
 
 export function LabelBars({ scores, threshold }: { scores: Scores; threshold: number }) {
   return (
@@ -16,18 +17,7 @@ export function LabelBars({ scores, threshold }: { scores: Scores; threshold: nu
             <span class="bar-name" id={`bar-${label}`}>
               {LABEL_NAMES[label]}
             </span>
-            <span
-              class="bar-track"
-              role="meter"
-              aria-labelledby={`bar-${label}`}
-              aria-valuemin={0}
-              aria-valuemax={100}
-              aria-valuenow={Math.round(score * 100)}
-              aria-valuetext={percent(score)}
-            >
-              <span class="bar-fill" style={{ width: `${(score * 100).toFixed(1)}%` }} />
-              <span class="bar-threshold" style={{ left: `${threshold * 100}%` }} aria-hidden="true" />
-            </span>
+            <ScoreBar score={score} threshold={threshold} labelledBy={`bar-${label}`} />
             <span class="bar-value">{percent(score)}</span>
           </li>
         );
