@@ -194,12 +194,13 @@ describe('bad input gets its status and the JSON error shape', () => {
 });
 
 describe('model and description endpoints', () => {
-  it('GET /api/v1/model says what is served: the offline model, its weights\' sha256, no revision', async () => {
+  it('GET /api/v1/model says what is served: the offline model, named as the stand-in, its weights\' sha256, no revision', async () => {
     const res = await api('/api/v1/model');
     const { compatibility, ...model } = await res.json();
     expect(Object.keys(compatibility).sort()).toEqual(['openai', 'perspective']);
     expect(model).toEqual({
       id: 'unitary/toxic-bert',
+      name: 'the offline stand-in for unitary/toxic-bert',
       dtype: 'q8',
       offline: true,
       sha256: OFFLINE_Q8_SHA256,

@@ -6,6 +6,7 @@
 import type { Context } from 'hono';
 import type { Lifecycle } from '../lifecycle.ts';
 import { LABELS } from '../model/labels.ts';
+import { modelName } from '../model/loader.ts';
 import { COVERED, NOT_COVERED } from './openai/categories.ts';
 import { SERVED } from './perspective/attributes.ts';
 import { LIMITS, type ModelResponse } from './schemas.ts';
@@ -24,6 +25,7 @@ export function modelHandler(lifecycle: Lifecycle) {
     const { info, classifier } = requireModel(lifecycle);
     const body: ModelResponse = {
       id: info.id,
+      name: modelName(info),
       dtype: info.dtype,
       offline: info.offline,
       sha256: info.version.sha256,

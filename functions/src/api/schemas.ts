@@ -96,7 +96,8 @@ export const ClassifyResponseSchema = z
 
 export const ModelResponseSchema = z
   .object({
-    id: z.string(),
+    id: z.string().openapi({ description: 'the model this replica serves, or that the offline stand-in stands in for' }),
+    name: z.string().openapi({ description: 'what to call it: the id, or "the offline stand-in for <id>"' }),
     dtype: z.string(),
     offline: z.boolean().openapi({ description: 'true when the small offline stand-in is served, not toxic-bert' }),
     sha256: Sha256Schema.openapi({ description: 'SHA-256 of the ONNX weights file in use' }),
