@@ -37,7 +37,7 @@ FROM nginx:stable-bookworm AS proxy
 # The image's entrypoint fills the template with envsubst into conf.d/default.conf at start.
 RUN rm -f /etc/nginx/conf.d/default.conf
 COPY proxy/nginx.conf /etc/nginx/nginx.conf
-COPY proxy/10-conf-dir.sh proxy/30-upstream-watch.sh /docker-entrypoint.d/
+COPY proxy/10-conf-dir.sh proxy/15-api-auth.envsh proxy/30-upstream-watch.sh /docker-entrypoint.d/
 COPY proxy/templates/default.conf.template /etc/nginx/templates/default.conf.template
 COPY --from=build /app/static/dist /usr/share/nginx/html
 # The template is filled into /tmp/conf.d: the root filesystem is read-only at run time.

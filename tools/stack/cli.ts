@@ -1,7 +1,8 @@
 /**
  * @module cli
  * `npm run stack`: starts the native stack, prints where everything is, and stops it all on
- * Ctrl-C or SIGTERM. STACK_REPLICAS sets the number of function replicas (default 2).
+ * Ctrl-C or SIGTERM. STACK_REPLICAS sets the number of function replicas (default 2);
+ * API_KEYS_FILE turns API keys on (README, "Expose it safely").
  */
 import { DEFAULT_STACK, startStack } from './stack.ts';
 
@@ -12,7 +13,7 @@ if (!Number.isInteger(replicas) || replicas < 1 || replicas > 16) {
 }
 
 console.log(`starting nginx, ${replicas} function replicas, Prometheus, node-exporter and Alertmanager…`);
-const stack = await startStack({ replicas });
+const stack = await startStack({ replicas, apiKeysFile: process.env.API_KEYS_FILE ?? '' });
 console.log(`
   page and API   ${stack.url}
   replicas       ${stack.replicas.map((r) => r.url).join('  ')}

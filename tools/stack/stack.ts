@@ -6,6 +6,7 @@
  */
 import { chmodSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { keysEnabled } from '../../functions/src/keys/key-file.ts';
 import { assertPortsFree } from '../lib/ports.ts';
 import { REPO_ROOT } from '../lib/repo.ts';
 import { ensurePrograms } from '../lib/system-packages.ts';
@@ -43,6 +44,8 @@ export interface StackOptions {
   /** Prometheus loads every *.yml here; tests point it at a copy with shorter `for` durations. */
   rulesDir: string;
   readyTimeoutMs: number;
+  /** The API key file (API_KEYS_FILE); empty: the API is open, as without keys. */
+  apiKeysFile: string;
 }
 
 export const DEFAULT_STACK: StackOptions = {
@@ -63,6 +66,7 @@ export const DEFAULT_STACK: StackOptions = {
   evaluationInterval: '5s',
   rulesDir: path.join(REPO_ROOT, 'observability/prometheus/rules'),
   readyTimeoutMs: 90_000,
+  apiKeysFile: '',
 };
 
 export interface Replica {
@@ -126,6 +130,11 @@ export function upstreamServers(upstreams: readonly string[]): string {
   ].join('\n');
 }
 
+/** The template's API_AUTH, as proxy/15-api-auth.envsh sets it in the image. */
+export function apiAuthDirective(apiKeys: boolean): string {
+  return apiKeys ? 'auth_request /internal/auth;' : 'auth_request off;';
+}
+
 export function renderProxyConfig(options: {
   upstreams: string[];
   listenPort: number;
@@ -134,6 +143,8 @@ export function renderProxyConfig(options: {
   rateBurst: number;
   apiTimeout: string;
   accessLog: string;
+  /** nginx asks the replicas about keys before each API request. */
+  apiKeys: boolean;
 }): string {
   const template = readFileSync(path.join(REPO_ROOT, 'proxy/templates/default.conf.template'), 'utf8');
   const text = fillTemplate(template, {
@@ -145,6 +156,7 @@ export function renderProxyConfig(options: {
     API_TIMEOUT: options.apiTimeout,
     UPSTREAM_TRIES: '2',
     ACCESS_LOG: options.accessLog,
+    API_AUTH: apiAuthDirective(options.apiKeys),
   });
   const left = unfilledPlaceholders(text);
   if (left.length > 0) throw new Error(`proxy template placeholders not filled: ${left.join(', ')}`);
@@ -204,6 +216,7 @@ export async function startStack(overrides: Partial<StackOptions> = {}): Promise
         MALLOC_MMAP_THRESHOLD_: '131072',
         // Only nginx reaches the replicas, and it sets this header to the client's address.
         CLIENT_ID_HEADER: 'x-client-id',
+        ...(o.apiKeysFile ? { API_KEYS_FILE: path.resolve(o.apiKeysFile) } : {}),
         ...o.functionEnv,
         ...o.replicaEnv?.(index),
       });
@@ -251,6 +264,7 @@ export async function startStack(overrides: Partial<StackOptions> = {}): Promise
         apiTimeout: o.apiTimeout,
         // Children's stdout is a socket here, which nginx cannot open as /dev/stdout.
         accessLog: path.join(logDir, 'nginx-access.log'),
+        apiKeys: keysEnabled(o.apiKeysFile),
       }),
     );
     const mainConfig = path.join(o.dir, 'nginx/nginx.conf');
