@@ -6,7 +6,9 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { countChars } from '../../functions/src/api/chars.ts';
 import { textCostAtLeast } from '../../functions/src/classify/cost.ts';
-import { classify, fetchModel, OverBudget, RequestFailed, type ClassifyResponse, type ModelInfo } from './api.ts';
+import { classify, fetchModel, KeyRequired, OverBudget, RequestFailed, type ClassifyResponse, type ModelInfo } from './api.ts';
+import { storeKey } from './api-key.ts';
+import { KeyPrompt } from './components/KeyPrompt.tsx';
 import { HighlightedText } from './components/HighlightedText.tsx';
 import { LabelBars } from './components/LabelBars.tsx';
 import { Verdict } from './components/Verdict.tsx';
@@ -25,11 +27,30 @@ export function App() {
   const [threshold, setThreshold] = useState(0.5);
   const [state, setState] = useState<State>({ kind: 'idle' });
   const [model, setModel] = useState<ModelInfo | null>(null);
+  /** Why the service wants a key, while it does (it answered 401). */
+  const [keyNeeded, setKeyNeeded] = useState<string | null>(null);
   const textArea = useRef<HTMLTextAreaElement>(null);
 
-  useEffect(() => {
-    fetchModel().then(setModel, () => setModel(null));
-  }, []);
+  function loadModel() {
+    fetchModel().then(
+      (info) => {
+        setModel(info);
+        setKeyNeeded(null);
+      },
+      (error) => {
+        setModel(null);
+        if (error instanceof KeyRequired) setKeyNeeded(error.message);
+      },
+    );
+  }
+  useEffect(loadModel, []);
+
+  function acceptKey(key: string) {
+    storeKey(key);
+    setKeyNeeded(null);
+    if (state.kind === 'failed') setState({ kind: 'idle' });
+    loadModel();
+  }
 
   async function submit(event?: Event) {
     event?.preventDefault();
@@ -63,6 +84,7 @@ export function App() {
           error = retryError;
         }
       }
+      if (error instanceof KeyRequired) setKeyNeeded(error.message);
       const message = error instanceof RequestFailed ? error.message : 'Something went wrong. Please try again.';
       setState({ kind: 'failed', message });
     }
@@ -90,6 +112,8 @@ export function App() {
           stand-in model gives rough scores. Ask the operator to run <code>npm run model:fetch</code>.
         </p>
       )}
+
+      {keyNeeded && <KeyPrompt message={keyNeeded} onKey={acceptKey} />}
 
       <form class="card" onSubmit={submit} noValidate>
         <label for="text" class="field-label">

@@ -1,0 +1,68 @@
+/**
+ * The page in Debian's Chromium with API keys on: it asks for a key when the API answers 401,
+ * says plainly when the key is wrong, keeps the key for the tab only and sends it as a header,
+ * never in the URL.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runKeys } from '../../tools/keys/cli.ts';
+import type { Stack } from '../../tools/stack/stack.ts';
+import { launchChromium, startTestStack } from '../../tools/stack/test-stack.ts';
+
+const dir = mkdtempSync(path.join(tmpdir(), 'keys-page-'));
+const keyFile = path.join(dir, 'api-keys.json');
+let key: string;
+let stack: Stack;
+let browser: Browser;
+
+beforeAll(async () => {
+  runKeys(['add', 'page-user', '--file', keyFile], {}, (line) => (key = line));
+  [stack, browser] = await Promise.all([startTestStack({ monitoring: false, apiKeysFile: keyFile }), launchChromium()]);
+});
+afterAll(async () => {
+  await browser?.close();
+  await stack?.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('the page with API keys on', () => {
+  it('asks for a key, says a wrong one is not accepted, then checks text with the right one, sent as X-API-Key, kept for this tab only and never in the URL', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const apiRequests: Array<{ url: string; key: string | undefined }> = [];
+    page.on('request', (request) => {
+      if (new URL(request.url()).pathname.startsWith('/api/')) apiRequests.push({ url: request.url(), key: request.headers()['x-api-key'] });
+    });
+    await page.goto(stack.url);
+    const prompt = page.getByTestId('key-prompt');
+    await expect.poll(() => prompt.getByRole('alert').textContent()).toContain('needs an API key');
+
+    await page.getByLabel('API key').fill('tm_not-the-right-key');
+    await page.getByRole('button', { name: 'Use this key' }).click();
+    await expect.poll(() => prompt.getByRole('alert').textContent()).toContain('was not accepted: it is wrong, or it has been revoked');
+
+    await page.getByLabel('API key').fill(key);
+    await page.getByRole('button', { name: 'Use this key' }).click();
+    await page.getByTestId('offline-notice').waitFor();
+    expect(await prompt.count()).toBe(0);
+    await page.getByLabel('Text to check').fill('You are a stupid worthless idiot.');
+    await page.getByRole('button', { name: 'Check text' }).click();
+    await page.locator('[data-verdict]').waitFor();
+
+    const last = apiRequests.at(-1)!;
+    expect(new URL(last.url).pathname).toBe('/api/v1/classify');
+    expect(last.key).toBe(key);
+    expect(apiRequests.every((r) => !r.url.includes('key'))).toBe(true);
+    expect(page.url()).not.toContain(key);
+    expect(await page.evaluate(() => [Object.keys(sessionStorage).length, localStorage.length, document.cookie])).toEqual([1, 0, '']);
+
+    // Another tab of the same browser profile starts without the key.
+    const other = await context.newPage();
+    await other.goto(stack.url);
+    await other.getByTestId('key-prompt').waitFor();
+    await context.close();
+  });
+});
