@@ -12,6 +12,7 @@ import { REPO_ROOT } from '../lib/repo.ts';
 import { ensurePrograms } from '../lib/system-packages.ts';
 import { waitForOk } from '../lib/wait.ts';
 import { ensurePageBuilt } from './build.ts';
+import { listenPlaceholders } from './listen.ts';
 import { nativePrometheusConfig } from './prometheus-config.ts';
 import { replicaCommand, type ReplicaRuntime } from './replica-command.ts';
 import { Supervised } from './supervisor.ts';
@@ -46,6 +47,9 @@ export interface StackOptions {
   readyTimeoutMs: number;
   /** The API key file (API_KEYS_FILE); empty: the API is open, as without keys. */
   apiKeysFile: string;
+  /** TLS_CERT and TLS_KEY (PEM files): HTTPS with HTTP/2 on tlsPort, and proxyPort redirects there. */
+  tls?: { cert: string; key: string };
+  tlsPort: number;
 }
 
 export const DEFAULT_STACK: StackOptions = {
@@ -67,6 +71,7 @@ export const DEFAULT_STACK: StackOptions = {
   rulesDir: path.join(REPO_ROOT, 'observability/prometheus/rules'),
   readyTimeoutMs: 90_000,
   apiKeysFile: '',
+  tlsPort: 8443,
 };
 
 export interface Replica {
@@ -78,8 +83,10 @@ export interface Replica {
 
 export interface Stack {
   options: StackOptions;
-  /** The public entry: the page and /api/ through nginx. */
+  /** The public entry: the page and /api/ through nginx (https:// with TLS on). */
   url: string;
+  /** nginx's HTTP port: the same as url without TLS, else the redirect to it. */
+  httpUrl: string;
   prometheusUrl: string;
   alertmanagerUrl: string;
   replicas: Replica[];
@@ -138,6 +145,7 @@ export function apiAuthDirective(apiKeys: boolean): string {
 export function renderProxyConfig(options: {
   upstreams: string[];
   listenPort: number;
+  tls?: { cert: string; key: string; port: number };
   staticRoot: string;
   rateLimit: string;
   rateBurst: number;
@@ -149,7 +157,10 @@ export function renderProxyConfig(options: {
   const template = readFileSync(path.join(REPO_ROOT, 'proxy/templates/default.conf.template'), 'utf8');
   const text = fillTemplate(template, {
     UPSTREAM_SERVERS: upstreamServers(options.upstreams),
-    LISTEN_PORT: `127.0.0.1:${options.listenPort}`,
+    ...listenPlaceholders(
+      `127.0.0.1:${options.listenPort}`,
+      options.tls && { listen: `127.0.0.1:${options.tls.port}`, publicPort: options.tls.port, cert: options.tls.cert, key: options.tls.key },
+    ),
     STATIC_ROOT: options.staticRoot,
     RATE_LIMIT: options.rateLimit,
     RATE_BURST: String(options.rateBurst),
@@ -176,6 +187,7 @@ export async function startStack(overrides: Partial<StackOptions> = {}): Promise
   // Checked before the folder is emptied, so a running stack's logs are not deleted either.
   await assertPortsFree([
     o.proxyPort,
+    ...(o.tls ? [o.tlsPort] : []),
     ...Array.from({ length: o.replicas }, (_, i) => o.functionBasePort + i),
     ...(o.monitoring ? [o.prometheusPort, o.alertmanagerPort, o.nodeExporterPort] : []),
   ]).catch((error: Error) => {
@@ -258,6 +270,7 @@ export async function startStack(overrides: Partial<StackOptions> = {}): Promise
       renderProxyConfig({
         upstreams: replicas.map((r) => `127.0.0.1:${r.port}`),
         listenPort: o.proxyPort,
+        tls: o.tls && { cert: path.resolve(o.tls.cert), key: path.resolve(o.tls.key), port: o.tlsPort },
         staticRoot,
         rateLimit: o.rateLimit,
         rateBurst: o.rateBurst,
@@ -271,10 +284,12 @@ export async function startStack(overrides: Partial<StackOptions> = {}): Promise
     writeFileSync(mainConfig, nginxMainConfig(o.dir, serverConfig));
     const nginx = supervise('nginx', 'nginx', ['-c', mainConfig, '-p', path.join(o.dir, 'nginx')]);
 
-    const url = `http://127.0.0.1:${o.proxyPort}`;
+    const httpUrl = `http://127.0.0.1:${o.proxyPort}`;
+    const url = o.tls ? `https://127.0.0.1:${o.tlsPort}` : httpUrl;
     const waits = [
       ...replicas.map((r) => waitForOk(`${r.url}/readyz`, o.readyTimeoutMs)),
-      waitForOk(`${url}/healthz`, o.readyTimeoutMs, () => nginx.running),
+      // Over HTTP, which answers /healthz with TLS on too (and needs no trust in the certificate).
+      waitForOk(`${httpUrl}/healthz`, o.readyTimeoutMs, () => nginx.running),
     ];
     if (o.monitoring) {
       waits.push(
@@ -287,6 +302,7 @@ export async function startStack(overrides: Partial<StackOptions> = {}): Promise
     return {
       options: o,
       url,
+      httpUrl,
       prometheusUrl: `http://127.0.0.1:${o.prometheusPort}`,
       alertmanagerUrl: `http://127.0.0.1:${o.alertmanagerPort}`,
       replicas,

@@ -16,6 +16,7 @@ export const TEST_PORTS = {
   prometheusPort: 19090,
   alertmanagerPort: 19093,
   nodeExporterPort: 19100,
+  tlsPort: 18443,
 } as const;
 
 /**
