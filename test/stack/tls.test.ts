@@ -5,6 +5,7 @@
 import { execFile } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
 import http2 from 'node:http2';
+import type { TLSSocket } from 'node:tls';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runKeys } from '../../tools/keys/cli.ts';
@@ -39,7 +40,7 @@ function h2Request(path: string, method = 'GET', body?: string, headers: Record<
     req.on('response', (h) => (head = h));
     req.on('data', (chunk: Buffer) => (text += chunk.toString()));
     req.on('end', () => {
-      resolve({ status: Number(head[':status']), headers: head, body: text, alpn: session.alpnProtocol ?? false, tls: session.socket.getProtocol?.() ?? null });
+      resolve({ status: Number(head[':status']), headers: head, body: text, alpn: session.alpnProtocol ?? false, tls: (session.socket as TLSSocket).getProtocol() });
       session.close();
     });
     req.on('error', reject);
