@@ -6,7 +6,7 @@
  *   {"keys": [{"name": "partner-a", "sha256": "<64 hex>", "rate": 10}]}
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
 
 /**
  * The requests per second a key may be given: nginx has one limit_req zone per rate
@@ -99,9 +99,13 @@ export function readKeyFile(file: string): KeyEntry[] {
   return parseKeyFile(text);
 }
 
-/** Written whole and renamed into place, so a replica never reads half a file. */
+/**
+ * Written in place, not renamed over: a file bind-mounted into containers (compose) stays the
+ * same inode, so they see the change. A replica that reads it half-written keeps its last good
+ * keys and reads it again at the next poll, when its size has changed. Readable by all (0644):
+ * the replicas' user in the image is not the operator's, and the file holds no key, only hashes
+ * of 256-bit random ones.
+ */
 export function writeKeyFile(file: string, keys: readonly KeyEntry[]): void {
-  const temporary = `${file}.${process.pid}.tmp`;
-  writeFileSync(temporary, `${JSON.stringify({ keys }, null, 2)}\n`, { mode: 0o600 });
-  renameSync(temporary, file);
+  writeFileSync(file, `${JSON.stringify({ keys }, null, 2)}\n`, { mode: 0o644 });
 }
