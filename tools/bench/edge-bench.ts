@@ -51,6 +51,7 @@ async function main(): Promise<void> {
   runKeys(['add', 'bench', '--file', keyFile], {}, (line) => (key = line));
   const stacks: Stack[] = [];
   const rates = { open: [] as number[], 'keys+TLS': [] as number[] };
+  const refused = { open: 0, 'keys+TLS': 0 };
   try {
     // One after the other: each replica preloads and warms its model, which takes both cores.
     stacks.push(await startStack({ ...BENCH_STACK, replicas: SETTINGS.replicas, functionEnv }));
@@ -79,8 +80,13 @@ async function main(): Promise<void> {
       if (r % 2 === 1) names.reverse();
       for (const name of names) {
         const phase = await closedLoop(targets[name], name, SETTINGS.concurrency, SETTINGS.seconds);
-        if (phase.summary.failed > 0) throw new Error(`${name}: ${phase.summary.failed} requests failed (statuses ${JSON.stringify(phase.summary.statuses)})`);
+        // A replica may refuse the odd request 429 client_busy (32 clients from one address hold
+        // more than its fair share of the queue): that is the replicas' doing, on both stacks
+        // alike, and leaves the throughput of answered texts. Anything else is a broken run.
+        const broken = Object.entries(phase.summary.statuses).filter(([status]) => status !== '200' && status !== '429 rate_limited');
+        if (broken.length > 0) throw new Error(`${name}: requests failed (statuses ${JSON.stringify(phase.summary.statuses)})`);
         rates[name].push(phase.summary.okRps);
+        refused[name] += phase.summary.failed;
         process.stderr.write(`round ${r + 1} ${name}: ${round(phase.summary.okRps)} texts/s, p99 ${round(phase.summary.latencyMs.p99)} ms\n`);
       }
     }
@@ -90,9 +96,9 @@ async function main(): Promise<void> {
   }
   const ratio = mean(rates['keys+TLS']) / mean(rates.open);
   process.stdout.write(`saturation through nginx + ${SETTINGS.replicas} replicas, ${SETTINGS.concurrency} clients, ${SETTINGS.rounds} interleaved rounds of ${SETTINGS.seconds} s:\n`);
-  process.stdout.write(`  open (HTTP, no key)        ${round(mean(rates.open)).toString().padStart(7)} texts/s\n`);
+  process.stdout.write(`  open (HTTP, no key)        ${round(mean(rates.open)).toString().padStart(7)} texts/s  (${refused.open} refused 429 by a replica)\n`);
   process.stdout.write(
-    `  keys + TLS (HTTPS, key)    ${round(mean(rates['keys+TLS'])).toString().padStart(7)} texts/s  ratio ${round(ratio, 3)} ` +
+    `  keys + TLS (HTTPS, key)    ${round(mean(rates['keys+TLS'])).toString().padStart(7)} texts/s  (${refused['keys+TLS']} refused 429 by a replica)  ratio ${round(ratio, 3)} ` +
       `(target within ${TOLERANCE * 100} %: ${1 - ratio <= TOLERANCE ? 'met' : 'MISSED'})\n`,
   );
 }
