@@ -114,6 +114,12 @@ export function createApp(options: AppOptions): Hono {
     observe: metrics.recordClassification,
   };
 
+  // Before the middleware, which they skip: nginx asks /internal/auth before every API request,
+  // and the key metrics count these (api/key-auth.ts); the HTTP metrics count the request itself.
+  if (options.keys) {
+    app.get('/internal/auth', authHandler(options.keys, metrics));
+    app.get('/internal/rate-limited', keyRateLimitedHandler(metrics, renderInDialect));
+  }
   app.use(metricsMiddleware(metrics, new Set(Object.keys(routes))));
   if (options.activity) app.use(options.activity);
   for (const prefix of DIALECT_PREFIXES) app.use(`${prefix}*`, timing({ totalDescription: 'in the replica' }));
@@ -130,10 +136,6 @@ export function createApp(options: AppOptions): Hono {
   app.post(analyzeRoute.path, bodySizeLimit(maxBodyBytes, tooLarge), analyzeHandler(scoring));
   app.post(suggestScoreRoute.path, bodySizeLimit(maxBodyBytes, tooLarge), suggestScoreHandler());
   app.post(moderationsRoute.path, bodySizeLimit(maxBodyBytes, tooLarge), moderationsHandler(scoring));
-  if (options.keys) {
-    app.get('/internal/auth', authHandler(options.keys, metrics));
-    app.get('/internal/rate-limited', keyRateLimitedHandler(metrics, renderInDialect));
-  }
   if (options.faultInjection) {
     app.post('/debug/fault', () => {
       throw new Error('fault injected on purpose by POST /debug/fault');

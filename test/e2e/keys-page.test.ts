@@ -1,31 +1,35 @@
 /**
- * The page in Debian's Chromium with API keys on: it asks for a key when the API answers 401,
+ * The page in Debian's Chromium with API keys and TLS on (as exposed: a throwaway certificate,
+ * which this Chromium trusts by its public key): it asks for a key when the API answers 401,
  * says plainly when the key is wrong, keeps the key for the tab only and sends it as a header,
  * never in the URL.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runKeys } from '../../tools/keys/cli.ts';
+import { makeThrowawayCa, spkiHash } from '../../tools/lib/throwaway-ca.ts';
 import type { Stack } from '../../tools/stack/stack.ts';
 import { launchChromium, startTestStack } from '../../tools/stack/test-stack.ts';
 
-const dir = mkdtempSync(path.join(tmpdir(), 'keys-page-'));
-const keyFile = path.join(dir, 'api-keys.json');
+const ca = makeThrowawayCa();
+const keyFile = path.join(ca.dir, 'api-keys.json');
 let key: string;
 let stack: Stack;
 let browser: Browser;
 
 beforeAll(async () => {
   runKeys(['add', 'page-user', '--file', keyFile], {}, (line) => (key = line));
-  [stack, browser] = await Promise.all([startTestStack({ monitoring: false, apiKeysFile: keyFile }), launchChromium()]);
+  [stack, browser] = await Promise.all([
+    startTestStack({ monitoring: false, apiKeysFile: keyFile, tls: { cert: ca.cert, key: ca.key } }),
+    launchChromium([`--ignore-certificate-errors-spki-list=${spkiHash(ca.cert)}`]),
+  ]);
 });
 afterAll(async () => {
   await browser?.close();
   await stack?.stop();
-  rmSync(dir, { recursive: true, force: true });
+  rmSync(ca.dir, { recursive: true, force: true });
 });
 
 describe('the page with API keys on', () => {
@@ -36,7 +40,9 @@ describe('the page with API keys on', () => {
     page.on('request', (request) => {
       if (new URL(request.url()).pathname.startsWith('/api/')) apiRequests.push({ url: request.url(), key: request.headers()['x-api-key'] });
     });
-    await page.goto(stack.url);
+    const landing = await page.goto(stack.url);
+    expect(stack.url).toMatch(/^https:/);
+    expect(landing?.status()).toBe(200);
     const prompt = page.getByTestId('key-prompt');
     await expect.poll(() => prompt.getByRole('alert').textContent()).toContain('needs an API key');
 

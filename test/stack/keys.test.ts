@@ -130,4 +130,15 @@ describe('API keys at the edge', () => {
     expect(statuses.length).toBeGreaterThan(0);
     expect(statuses.filter((status) => status !== 200)).toEqual([]);
   });
+
+  // Last: it stops the replicas.
+  it('answers 503 unavailable in the dialect\'s format when no replica can check the key', async () => {
+    await Promise.all(stack.replicas.map((replica) => replica.process.stop()));
+    const [a, c] = await Promise.all([native({ 'x-api-key': fast }), perspective(`?key=${encodeURIComponent(fast)}`)]);
+    expect(a.status).toBe(503);
+    expect(a.headers.get('retry-after')).toBe('2');
+    expect(await a.json()).toMatchObject({ error: { code: 'unavailable' } });
+    expect(c.status).toBe(503);
+    expect(await c.json()).toMatchObject({ error: { status: 'UNAVAILABLE' } });
+  });
 });

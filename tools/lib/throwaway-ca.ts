@@ -4,6 +4,7 @@
  * 127.0.0.1 and localhost, with openssl: what a test of HTTPS trusts, and nothing else does.
  */
 import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -28,4 +29,15 @@ export function makeThrowawayCa(): ThrowawayCa {
   openssl('x509', '-req', '-in', file('server.csr'), '-CA', file('ca.pem'), '-CAkey', file('ca.key'), '-CAcreateserial', '-days', '2',
     '-extfile', file('server.ext'), '-out', file('server.pem'));
   return { dir, caCert: file('ca.pem'), cert: file('server.pem'), key: file('server.key') };
+}
+
+/**
+ * The base64 SHA-256 of a certificate's public key: what Chromium's
+ * --ignore-certificate-errors-spki-list takes to trust that one certificate (it has no flag to
+ * add a CA, and a test must not touch the user's certificate store).
+ */
+export function spkiHash(cert: string): string {
+  const publicKey = execFileSync('openssl', ['x509', '-pubkey', '-noout', '-in', cert]);
+  const der = execFileSync('openssl', ['pkey', '-pubin', '-outform', 'der'], { input: publicKey });
+  return createHash('sha256').update(der).digest('base64');
 }

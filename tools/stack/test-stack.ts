@@ -32,11 +32,13 @@ export function startTestStack(options: Partial<StackOptions> = {}): Promise<Sta
   });
 }
 
-export function launchChromium(): Promise<Browser> {
+/** extraArgs: more Chromium flags (trusting a test's certificate). */
+export function launchChromium(extraArgs: string[] = []): Promise<Browser> {
   ensurePrograms(['chromium']);
   return chromium.launch({
     executablePath: '/usr/bin/chromium',
     args: [
+      ...extraArgs,
       '--headless',
       '--no-sandbox',
       '--disable-gpu',
