@@ -39,7 +39,7 @@ FROM nginx:stable-bookworm AS proxy
 # The image's entrypoint fills the template with envsubst into conf.d/default.conf at start.
 RUN rm -f /etc/nginx/conf.d/default.conf
 COPY proxy/nginx.conf /etc/nginx/nginx.conf
-COPY proxy/10-conf-dir.sh proxy/30-upstream-watch.sh /docker-entrypoint.d/
+COPY proxy/10-conf-dir.sh proxy/15-api-auth.envsh proxy/16-tls.envsh proxy/30-upstream-watch.sh /docker-entrypoint.d/
 COPY proxy/templates/default.conf.template /etc/nginx/templates/default.conf.template
 COPY --from=build /app/static/dist /usr/share/nginx/html
 # The template is filled into /tmp/conf.d: the root filesystem is read-only at run time.
@@ -57,7 +57,7 @@ ENV NGINX_ENVSUBST_OUTPUT_DIR=/tmp/conf.d \
     API_TIMEOUT=60s \
     UPSTREAM_TRIES=0 \
     ACCESS_LOG=/dev/stdout
-EXPOSE 8080
+EXPOSE 8080 8443
 USER nginx
 HEALTHCHECK --interval=5s --timeout=3s --start-period=10s --retries=3 \
   CMD ["curl", "-fsS", "-o", "/dev/null", "http://127.0.0.1:8080/healthz"]

@@ -9,6 +9,7 @@ import { EXIT, EXIT_CODES_HELP, ScoreError } from './exit-codes.ts';
 import type { InputFormat } from './input/input-row.ts';
 import type { OutputFormat } from './output/row-format.ts';
 import type { ScoreOptions } from './run.ts';
+import { API_KEY_VARIABLE } from './service-scorer.ts';
 
 export const DEFAULT_URL = 'http://localhost:8080';
 const DEFAULT_GIVE_UP_SECONDS = 300;
@@ -34,7 +35,8 @@ output:
       --overwrite         replace OUTPUT if it exists
       --threshold X       a label is flagged at or above X (0..1, default 0.5)
 scoring:
-      --url URL           the service (default ${DEFAULT_URL})
+      --url URL           the service (default ${DEFAULT_URL}); with API keys on, the key
+                          is read from ${API_KEY_VARIABLE} (never an argument: ps shows those)
       --local             no service: load the model in this process (MODEL_DIR,
                           MODEL_DTYPE, ORT_THREADS... as the service reads them)
       --workers N         with --local: model copies, one per core (default ${os.availableParallelism()})

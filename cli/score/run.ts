@@ -20,7 +20,7 @@ import type { OutputFormat, RowFormat } from './output/row-format.ts';
 import { createProgress, progressMode, type ProgressMode, type ProgressOutput } from './progress.ts';
 import { scoreBatch } from './score-batch.ts';
 import type { Scorer } from './scorer.ts';
-import { connectService } from './service-scorer.ts';
+import { API_KEY_VARIABLE, connectService } from './service-scorer.ts';
 import type { RunSummary } from './summary.ts';
 import { count, createTally } from './tally.ts';
 
@@ -58,7 +58,7 @@ export interface RunIo {
 function openScorer(o: ScoreOptions, env: NodeJS.ProcessEnv): Promise<Scorer> {
   return o.local
     ? openLocalScorer({ workers: o.workers, batchSize: o.batchSize, concurrency: o.concurrency, env })
-    : connectService({ url: o.url, batchSize: o.batchSize, concurrency: o.concurrency ?? 8, giveUpMs: o.giveUpAfterMs });
+    : connectService({ url: o.url, batchSize: o.batchSize, concurrency: o.concurrency ?? 8, giveUpMs: o.giveUpAfterMs, apiKey: env[API_KEY_VARIABLE] || undefined });
 }
 
 /** Skips the rows an earlier run wrote; fails if the input has fewer than that. */

@@ -12,6 +12,22 @@ import { sleep } from './sleep.ts';
 const REQUEST_TIMEOUT_MS = 90_000;
 /** Nothing listening is said at once; a service that answers "not ready" is waited for. */
 const CONNECT_ATTEMPTS = 3;
+/** Where the command line takes an API key from: an argument would show in `ps` and shell history. */
+export const API_KEY_VARIABLE = 'TOXICITY_MONITOR_API_KEY';
+
+/** The service wants an API key (API keys are on): none was sent, or it was not accepted. */
+export class Unauthorized extends ScoreError {
+  constructor(url: string, keySent: boolean, message: string) {
+    super(
+      EXIT.service,
+      `${url} answered 401 (${message}): ${keySent ? `the key in ${API_KEY_VARIABLE} was not accepted` : `give an API key in ${API_KEY_VARIABLE}`}`,
+    );
+    this.name = 'Unauthorized';
+  }
+}
+
+/** The header that carries `apiKey`, when there is one. */
+const keyHeader = (apiKey: string | undefined): Record<string, string> => (apiKey ? { 'x-api-key': apiKey } : {});
 
 interface ModelAnswer extends ModelIdentity {
   max_tokens: number;
@@ -43,7 +59,7 @@ async function errorOf(res: Response): Promise<{ code: string; message: string; 
 }
 
 /** One answer of POST /api/v1/classify as an Attempt; throws ScoreError for answers no retry can fix. */
-async function toAttempt(res: Response, count: number): Promise<Attempt> {
+async function toAttempt(res: Response, count: number, keySent: boolean): Promise<Attempt> {
   if (res.status === 200) {
     const body = (await res.json()) as { model?: { sha256?: string }; results?: ScoredText[] };
     if (!Array.isArray(body.results) || body.results.length !== count) {
@@ -55,6 +71,7 @@ async function toAttempt(res: Response, count: number): Promise<Attempt> {
     return { kind: 'scored', results: body.results, sha256: body.model.sha256 };
   }
   const error = await errorOf(res);
+  if (res.status === 401) throw new Unauthorized(res.url, keySent, error.message);
   const why = `${res.status} ${error.code}`;
   const afterMs = retryAfterMs(res.headers.get('retry-after'));
   if (res.status === 429 || res.status === 504 || (res.status === 503 && error.code === 'overloaded')) {
@@ -75,19 +92,25 @@ async function toAttempt(res: Response, count: number): Promise<Attempt> {
 }
 
 /**
- * One POST /api/v1/classify of `texts` to the service at `base` ('' on the page: its own origin).
- * `stop` cuts the request short; the attempt then says retry, and the caller's wait sees the stop.
+ * One POST /api/v1/classify of `texts` to the service at `base` ('' on the page: its own origin),
+ * with `apiKey` when given. `stop` cuts the request short; the attempt then says retry, and the
+ * caller's wait sees the stop.
  */
-export async function requestAttempt(base: string, texts: readonly string[], threshold: number, stop?: AbortSignal): Promise<Attempt> {
+export async function requestAttempt(
+  base: string,
+  texts: readonly string[],
+  threshold: number,
+  { stop, apiKey }: { stop?: AbortSignal; apiKey?: string } = {},
+): Promise<Attempt> {
   const timeout = AbortSignal.timeout(REQUEST_TIMEOUT_MS);
   try {
     const res = await fetch(`${base}/api/v1/classify`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', ...keyHeader(apiKey) },
       body: JSON.stringify({ texts, threshold }),
       signal: stop ? AbortSignal.any([stop, timeout]) : timeout,
     });
-    return await toAttempt(res, texts.length);
+    return await toAttempt(res, texts.length, Boolean(apiKey));
   } catch (error) {
     if (error instanceof ScoreError) throw error;
     // Refused, reset or cut off mid-answer: nothing was scored that anyone will see.
@@ -95,13 +118,13 @@ export async function requestAttempt(base: string, texts: readonly string[], thr
   }
 }
 
-async function fetchModel(base: string, giveUpMs: number): Promise<ModelAnswer> {
+async function fetchModel(base: string, giveUpMs: number, apiKey: string | undefined): Promise<ModelAnswer> {
   const url = `${base}/api/v1/model`;
   const began = Date.now();
   for (let attempt = 1; ; attempt++) {
     let res: Response;
     try {
-      res = await fetch(url, { signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
+      res = await fetch(url, { headers: keyHeader(apiKey), signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
     } catch (error) {
       if (attempt >= CONNECT_ATTEMPTS) {
         throw new ScoreError(EXIT.service, `cannot reach the service at ${base} (${networkCause(error)}); start it (npm start), give its address with --url, or score in this process with --local`);
@@ -111,6 +134,7 @@ async function fetchModel(base: string, giveUpMs: number): Promise<ModelAnswer> 
     }
     if (res.ok) return (await res.json()) as ModelAnswer;
     const error = await errorOf(res);
+    if (res.status === 401) throw new Unauthorized(url, Boolean(apiKey), error.message);
     // Replicas still loading their model (503 not_ready) are worth waiting for.
     if (res.status === 503 && Date.now() - began < giveUpMs) {
       await sleep(retryAfterMs(res.headers.get('retry-after')) ?? 1000);
@@ -127,6 +151,8 @@ export interface ServiceOptions {
   concurrency: number;
   /** How long to wait for a service that answers but is not ready. */
   giveUpMs: number;
+  /** Sent as X-API-Key when the service has API keys on. */
+  apiKey?: string;
 }
 
 /**
@@ -136,7 +162,7 @@ export interface ServiceOptions {
  */
 export async function connectService(options: ServiceOptions): Promise<Scorer> {
   const base = options.url.replace(/\/+$/, '');
-  const answer = await fetchModel(base, options.giveUpMs);
+  const answer = await fetchModel(base, options.giveUpMs, options.apiKey);
   if (typeof answer.sha256 !== 'string' || !/^[0-9a-f]{64}$/.test(answer.sha256)) {
     throw new ScoreError(EXIT.model, `${base} does not say which weights it runs (no sha256 in GET /api/v1/model); it is older than this scorer`);
   }
@@ -145,7 +171,7 @@ export async function connectService(options: ServiceOptions): Promise<Scorer> {
     limits: { maxTexts: Math.min(options.batchSize, answer.limits.max_texts), budget: answer.limits.max_request_tokens, maxTokens: answer.max_tokens },
     source: base,
     maxConcurrency: options.concurrency,
-    classify: (texts, threshold) => requestAttempt(base, texts, threshold),
+    classify: (texts, threshold) => requestAttempt(base, texts, threshold, { apiKey: options.apiKey }),
     close: async () => {},
   };
 }

@@ -10,6 +10,7 @@ import { classifyHandler } from './api/classify-handler.ts';
 import { ApiError, errorResponse } from './api/errors.ts';
 import { modelHandler } from './api/model-handler.ts';
 import { openApiDocument } from './api/openapi.ts';
+import { authHandler, keyRateLimitedHandler } from './api/key-auth.ts';
 import { healthzHandler, readyzHandler } from './api/readiness.ts';
 import { analyzeRoute, API_ROUTES, classifyRoute, moderationsRoute, modelRoute, openApiRoute, suggestScoreRoute } from './api/routes.ts';
 import type { ScoringContext } from './api/scoring.ts';
@@ -18,6 +19,7 @@ import { moderationsHandler } from './api/openai/handler.ts';
 import { PerspectiveError, renderPerspectiveError } from './api/perspective/errors.ts';
 import { analyzeHandler, suggestScoreHandler } from './api/perspective/handlers.ts';
 import { OverBudgetError } from './classify/cost.ts';
+import type { KeyStore } from './keys/key-store.ts';
 import type { Lifecycle } from './lifecycle.ts';
 import type { Metrics, ShedReason } from './metrics/metrics.ts';
 import { metricsMiddleware } from './metrics/middleware.ts';
@@ -39,6 +41,8 @@ export interface AppOptions {
   clientOf?: (c: Context) => string;
   /** A request's unstarted work is dropped, and it is answered 504, this long after it arrived. */
   requestDeadlineMs?: number;
+  /** The API keys (API_KEYS_FILE): adds the routes nginx asks about keys (api/key-auth.ts). */
+  keys?: KeyStore;
 }
 
 /**
@@ -68,6 +72,13 @@ function refusal(error: unknown): { error: ApiError; shed?: ShedReason } | undef
   return undefined;
 }
 
+/** An error in the format of the dialect the path speaks. */
+function renderInDialect(error: ApiError, path: string): Response {
+  if (path.startsWith('/v1alpha1/')) return renderPerspectiveError(error);
+  if (path.startsWith('/v1/')) return renderOpenAiError(error);
+  return errorResponse(error);
+}
+
 /** Where each dialect's routes live: the native API, Perspective's, OpenAI's. */
 const DIALECT_PREFIXES = ['/api/', '/v1alpha1/', '/v1/'];
 
@@ -87,7 +98,11 @@ const ROUTES: Record<string, string> = {
 export function createApp(options: AppOptions): Hono {
   const { lifecycle, metrics, maxBodyBytes, staticFiles, onUnexpectedError } = options;
   const app = new Hono();
-  const routes: Record<string, string> = options.faultInjection ? { ...ROUTES, '/debug/fault': 'POST' } : ROUTES;
+  const routes: Record<string, string> = {
+    ...ROUTES,
+    ...(options.faultInjection ? { '/debug/fault': 'POST' } : {}),
+    ...(options.keys ? { '/internal/auth': 'GET', '/internal/rate-limited': 'GET' } : {}),
+  };
   const tooLarge = () => {
     throw new ApiError(413, 'payload_too_large', `the body must be at most ${maxBodyBytes} bytes`);
   };
@@ -99,6 +114,12 @@ export function createApp(options: AppOptions): Hono {
     observe: metrics.recordClassification,
   };
 
+  // Before the middleware, which they skip: nginx asks /internal/auth before every API request,
+  // and the key metrics count these (api/key-auth.ts); the HTTP metrics count the request itself.
+  if (options.keys) {
+    app.get('/internal/auth', authHandler(options.keys, metrics));
+    app.get('/internal/rate-limited', keyRateLimitedHandler(metrics, renderInDialect));
+  }
   app.use(metricsMiddleware(metrics, new Set(Object.keys(routes))));
   if (options.activity) app.use(options.activity);
   for (const prefix of DIALECT_PREFIXES) app.use(`${prefix}*`, timing({ totalDescription: 'in the replica' }));
@@ -130,20 +151,13 @@ export function createApp(options: AppOptions): Hono {
     throw new ApiError(404, 'not_found', 'no such path');
   });
 
-  /** An error in the format of the dialect the path speaks. */
-  const render = (error: ApiError, path: string): Response => {
-    if (path.startsWith('/v1alpha1/')) return renderPerspectiveError(error);
-    if (path.startsWith('/v1/')) return renderOpenAiError(error);
-    return errorResponse(error);
-  };
-
   app.onError((error, c) => {
     const path = c.req.path;
     let response: Response;
     if (error instanceof PerspectiveError) {
       response = renderPerspectiveError(error);
     } else if (error instanceof ApiError) {
-      response = render(error, path);
+      response = renderInDialect(error, path);
     } else {
       const refused = refusal(error);
       if (refused?.shed) metrics.shed.inc({ reason: refused.shed });
@@ -151,7 +165,7 @@ export function createApp(options: AppOptions): Hono {
         metrics.exceptions.inc({ type: error.name || 'Error' });
         onUnexpectedError?.(error);
       }
-      response = render(refused?.error ?? new ApiError(500, 'internal_error', 'an unexpected error occurred; it has been logged'), path);
+      response = renderInDialect(refused?.error ?? new ApiError(500, 'internal_error', 'an unexpected error occurred; it has been logged'), path);
     }
     if (response.status === 405) response.headers.set('Allow', routes[path]!);
     return response;

@@ -32,6 +32,7 @@ const EVERY_VARIABLE: Record<string, [string, Expected]> = {
   REQUEST_DEADLINE_MS: ['4500', { requestDeadlineMs: 4500 }],
   CLIENT_ID_HEADER: ['X-Client-Id', { clientIdHeader: 'x-client-id' }],
   IDLE_GC_MS: ['0', { idleGcMs: 0 }],
+  API_KEYS_FILE: ['/run/keys.json', { apiKeysFile: '/run/keys.json' }],
   FAULT_INJECTION: ['1', { faultInjection: true }],
 };
 

@@ -46,6 +46,11 @@ export interface Config {
   clientIdHeader: string;
   /** Quiet time after which a replica runs one full garbage collection (0: never); see memory/idle-gc.ts. */
   idleGcMs: number;
+  /**
+   * API_KEYS_FILE: the key file (functions/src/keys/key-file.ts); empty: no keys, the API is open.
+   * nginx enforces the keys, asking the replicas' /internal/auth.
+   */
+  apiKeysFile: string;
   /** Enables POST /debug/fault (tests of the exception metrics and alerts only). */
   faultInjection: boolean;
 }
@@ -74,6 +79,7 @@ export const DEFAULTS: Config = {
   requestDeadlineMs: 30_000,
   clientIdHeader: '',
   idleGcMs: 5000,
+  apiKeysFile: '',
   faultInjection: false,
 };
 
@@ -124,6 +130,7 @@ export function readConfig(env: NodeJS.ProcessEnv): Config {
     requestDeadlineMs: integer(env, 'REQUEST_DEADLINE_MS', DEFAULTS.requestDeadlineMs, 100, 3_600_000),
     clientIdHeader: (env.CLIENT_ID_HEADER ?? DEFAULTS.clientIdHeader).toLowerCase(),
     idleGcMs: integer(env, 'IDLE_GC_MS', DEFAULTS.idleGcMs, 0, 3_600_000),
+    apiKeysFile: env.API_KEYS_FILE ? path.resolve(env.API_KEYS_FILE) : DEFAULTS.apiKeysFile,
     faultInjection: env.FAULT_INJECTION === '1',
   };
 }

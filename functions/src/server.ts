@@ -17,6 +17,8 @@ import { errorBody } from './api/errors.ts';
 import { ConfigError, readConfig, type Config } from './config.ts';
 import { Lifecycle } from './lifecycle.ts';
 import { describeError, log } from './log.ts';
+import { keysEnabled } from './keys/key-file.ts';
+import { keyStore } from './keys/key-store.ts';
 import { gcExposed, startIdleGc } from './memory/idle-gc.ts';
 import { createMetrics, type Metrics } from './metrics/metrics.ts';
 import { modelName } from './model/loader.ts';
@@ -99,8 +101,16 @@ async function main(): Promise<void> {
   const lifecycle = new Lifecycle();
   const metrics = createMetrics();
   const idleGc = config.idleGcMs > 0 ? startIdleGc({ idleMs: config.idleGcMs, onCollect: () => metrics.idleCollections.inc() }) : undefined;
+  // An unreadable or invalid key file keeps the keys last read (none at start: every key is refused).
+  const keys = keysEnabled(config.apiKeysFile)
+    ? keyStore(config.apiKeysFile, {
+        onLoad: (count) => log.info('API keys loaded', { file: config.apiKeysFile, keys: count }),
+        onError: (message) => log.error('API KEY FILE UNUSABLE: keeping the keys last read', { file: config.apiKeysFile, message }),
+      })
+    : undefined;
   const app = createApp({
     lifecycle,
+    keys,
     metrics,
     activity: idleGc?.middleware,
     faultInjection: config.faultInjection,

@@ -4,9 +4,12 @@
  * the model and the threshold they share. Both stay mounted, so a batch's results are still
  * there after opening one of its texts in "One text". "Many texts" is loaded when first opened:
  * it checks texts with the service's own schemas (zod), which the single text does without.
+ * When the service answers 401 (API keys are on), the page asks for a key above both views.
  */
 import { useEffect, useState } from 'preact/hooks';
-import { fetchModel, type ModelInfo } from './api.ts';
+import { fetchModel, KeyRequired, type ModelInfo } from './api.ts';
+import { storeKey } from './api-key.ts';
+import { KeyPrompt } from './components/KeyPrompt.tsx';
 import { SingleView, type OpenedText } from './SingleView.tsx';
 
 type Mode = 'one' | 'many';
@@ -22,10 +25,28 @@ export function App() {
   const [model, setModel] = useState<ModelInfo | null>(null);
   const [opened, setOpened] = useState<OpenedText | undefined>(undefined);
   const [batch, setBatch] = useState<typeof import('./BatchView.tsx') | null>(null);
+  /** Why the service wants a key, while it does (it answered 401). */
+  const [keyNeeded, setKeyNeeded] = useState<string | null>(null);
 
-  useEffect(() => {
-    fetchModel().then(setModel, () => setModel(null));
-  }, []);
+  function loadModel() {
+    fetchModel().then(
+      (info) => {
+        setModel(info);
+        setKeyNeeded(null);
+      },
+      (error) => {
+        setModel(null);
+        if (error instanceof KeyRequired) setKeyNeeded(error.message);
+      },
+    );
+  }
+  useEffect(loadModel, []);
+
+  function acceptKey(key: string) {
+    storeKey(key);
+    setKeyNeeded(null);
+    loadModel();
+  }
 
   useEffect(() => {
     if (mode === 'many' && !batch) import('./BatchView.tsx').then(setBatch);
@@ -53,6 +74,8 @@ export function App() {
         </p>
       )}
 
+      {keyNeeded && <KeyPrompt message={keyNeeded} onKey={acceptKey} />}
+
       <div class="tabs" role="tablist" aria-label="What to check">
         {TABS.map((tab) => (
           <button
@@ -72,7 +95,7 @@ export function App() {
       </div>
 
       <div role="tabpanel" id="panel-one" aria-labelledby="tab-one" hidden={mode !== 'one'}>
-        <SingleView model={model} threshold={threshold} onThreshold={setThreshold} opened={opened} />
+        <SingleView model={model} threshold={threshold} onThreshold={setThreshold} opened={opened} onKeyNeeded={setKeyNeeded} />
       </div>
       <div role="tabpanel" id="panel-many" aria-labelledby="tab-many" hidden={mode !== 'many'}>
         {batch ? (
@@ -80,6 +103,7 @@ export function App() {
             model={model}
             threshold={threshold}
             onThreshold={setThreshold}
+            onKeyNeeded={setKeyNeeded}
             onOpen={(text) => {
               setOpened({ text, seq: (opened?.seq ?? 0) + 1 });
               setMode('one');

@@ -5,7 +5,9 @@
  */
 import { useMemo, useRef, useState } from 'preact/hooks';
 import type { OutputRow } from '../../cli/score/output/output-row.ts';
-import type { ModelInfo } from './api.ts';
+import { Unauthorized } from '../../cli/score/service-scorer.ts';
+import { KeyRequired, type ModelInfo } from './api.ts';
+import { storedKey } from './api-key.ts';
 import { exportCsv } from './batch/export-csv.ts';
 import type { BatchRow } from './batch/parse-input.ts';
 import { BY_ROW, nextSort, NO_FILTER, shownRows, type Filter, type ResultRow, type Sort } from './batch/result-rows.ts';
@@ -30,6 +32,8 @@ interface BatchViewProps {
   threshold: number;
   onThreshold(value: number): void;
   onOpen(text: string): void;
+  /** The service answered 401: the page asks for a key. */
+  onKeyNeeded(message: string): void;
 }
 
 function displayText(text: unknown): string {
@@ -46,7 +50,7 @@ function download(csv: string) {
   setTimeout(() => URL.revokeObjectURL(url), 1000);
 }
 
-export function BatchView({ model, threshold, onThreshold, onOpen }: BatchViewProps) {
+export function BatchView({ model, threshold, onThreshold, onOpen, onKeyNeeded }: BatchViewProps) {
   const [run, setRun] = useState<Run>({ kind: 'idle' });
   const [results, setResults] = useState<ResultRow[]>([]);
   const [sort, setSort] = useState<Sort>(BY_ROW);
@@ -80,6 +84,7 @@ export function BatchView({ model, threshold, onThreshold, onOpen }: BatchViewPr
       const ended = await scoreRows(rows, { model, stop: stop.signal, onRows });
       setRun(ended === 'done' ? { kind: 'done', total: rows.length, tookMs: performance.now() - began } : { kind: 'cancelled', total: rows.length });
     } catch (error) {
+      if (error instanceof Unauthorized) onKeyNeeded(new KeyRequired(storedKey() !== null).message);
       setRun({ kind: 'failed', total: rows.length, message: failureMessage(error) });
     } finally {
       show();

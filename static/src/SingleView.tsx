@@ -7,7 +7,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { countChars } from '../../functions/src/api/chars.ts';
 import { textCostAtLeast } from '../../functions/src/classify/cost.ts';
-import { classify, OverBudget, RequestFailed, type ClassifyResponse, type ModelInfo } from './api.ts';
+import { classify, KeyRequired, OverBudget, RequestFailed, type ClassifyResponse, type ModelInfo } from './api.ts';
 import { HighlightedText } from './components/HighlightedText.tsx';
 import { LabelBars } from './components/LabelBars.tsx';
 import { ThresholdSlider } from './components/ThresholdSlider.tsx';
@@ -33,9 +33,11 @@ interface SingleViewProps {
   threshold: number;
   onThreshold(value: number): void;
   opened?: OpenedText;
+  /** The service answered 401: the page asks for a key. */
+  onKeyNeeded(message: string): void;
 }
 
-export function SingleView({ model, threshold, onThreshold, opened }: SingleViewProps) {
+export function SingleView({ model, threshold, onThreshold, opened, onKeyNeeded }: SingleViewProps) {
   const [text, setText] = useState('');
   const [state, setState] = useState<State>({ kind: 'idle' });
   const textArea = useRef<HTMLTextAreaElement>(null);
@@ -83,6 +85,7 @@ export function SingleView({ model, threshold, onThreshold, opened }: SingleView
           error = retryError;
         }
       }
+      if (error instanceof KeyRequired) onKeyNeeded(error.message);
       const message = error instanceof RequestFailed ? error.message : 'Something went wrong. Please try again.';
       setState({ kind: 'failed', message });
     }

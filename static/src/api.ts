@@ -6,6 +6,7 @@
 
 import type { ClassifyResponse, ModelResponse, TextResultBody } from '../../functions/src/api/schemas.ts';
 import type { LabelScores } from '../../functions/src/model/labels.ts';
+import { keyHeaders, storedKey } from './api-key.ts';
 
 // The API's shape comes from the service's own schemas (type-only: nothing of zod reaches the page).
 export { LABELS, type Label } from '../../functions/src/model/labels.ts';
@@ -36,6 +37,18 @@ export class OverBudget extends RequestFailed {
   }
 }
 
+/** The service wants an API key: none was given, or the one given is wrong or revoked. */
+export class KeyRequired extends RequestFailed {
+  constructor(keyWasSent: boolean) {
+    super(
+      keyWasSent
+        ? 'That API key was not accepted: it is wrong, or it has been revoked. Check it and enter it again.'
+        : 'This service needs an API key. Enter the key you were given.',
+      401,
+    );
+  }
+}
+
 function friendlyMessage(status: number, body: ErrorBody, retryAfter: string | null): string {
   const wait = retryAfter && /^\d+$/.test(retryAfter) ? `${retryAfter} seconds` : 'a few seconds';
   switch (status) {
@@ -54,7 +67,8 @@ function friendlyMessage(status: number, body: ErrorBody, retryAfter: string | n
   }
 }
 
-async function readError(res: Response): Promise<RequestFailed> {
+async function readError(res: Response, keyWasSent: boolean): Promise<RequestFailed> {
+  if (res.status === 401) return new KeyRequired(keyWasSent);
   let body: ErrorBody = {};
   try {
     body = (await res.json()) as ErrorBody;
@@ -65,12 +79,17 @@ async function readError(res: Response): Promise<RequestFailed> {
   return new RequestFailed(friendlyMessage(res.status, body, res.headers.get('retry-after')), res.status);
 }
 
-async function send(input: string, init?: RequestInit): Promise<Response> {
+/** Sends the request with the tab's API key, if any; an answer that is not 2xx is thrown. */
+async function send(input: string, init: RequestInit = {}): Promise<Response> {
+  const keyWasSent = storedKey() !== null;
+  let res: Response;
   try {
-    return await fetch(input, init);
+    res = await fetch(input, { ...init, headers: { ...(init.headers as Record<string, string>), ...keyHeaders() } });
   } catch {
     throw new RequestFailed('The service cannot be reached. Check your connection and try again.', 0);
   }
+  if (!res.ok) throw await readError(res, keyWasSent);
+  return res;
 }
 
 export async function classify(text: string, threshold: number, spans = true): Promise<ClassifyResponse> {
@@ -79,12 +98,10 @@ export async function classify(text: string, threshold: number, spans = true): P
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ text, threshold, spans }),
   });
-  if (!res.ok) throw await readError(res);
   return (await res.json()) as ClassifyResponse;
 }
 
 export async function fetchModel(): Promise<ModelInfo> {
   const res = await send('/api/v1/model');
-  if (!res.ok) throw await readError(res);
   return (await res.json()) as ModelInfo;
 }

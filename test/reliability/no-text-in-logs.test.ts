@@ -8,13 +8,17 @@
  * stack's log folder (nginx access and error logs, each replica's log, Prometheus,
  * Alertmanager, node-exporter) is scanned: no marker may appear. The scan is shown not to be
  * vacuous: the same logs do record the requests (their ids) and nginx's errors about them.
+ * Then again with API keys on: real keys (accepted, revoked, over their rate) and wrong ones,
+ * sent in all three ways, appear in no log and not in the replicas' /metrics.
  */
 import { randomBytes } from 'node:crypto';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import net from 'node:net';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Stack } from '../../tools/stack/stack.ts';
+import { runKeys } from '../../tools/keys/cli.ts';
 import { sleep, startReliabilityStack } from './reliability-stack.ts';
 
 let stack: Stack;
@@ -67,6 +71,16 @@ function filesUnder(dir: string): string[] {
     const full = path.join(dir, name);
     return statSync(full).isDirectory() ? filesUnder(full) : [full];
   });
+}
+
+/** Every log file of a stopped stack, by its name in the log folder. */
+function readLogs(logDir: string): Record<string, string> {
+  return Object.fromEntries(filesUnder(logDir).map((f) => [path.relative(logDir, f), readFileSync(f, 'latin1')]));
+}
+
+/** "file: marker" for each marker found in one of the texts. */
+function leaksIn(texts: Record<string, string>): string[] {
+  return Object.entries(texts).flatMap(([file, text]) => markers.filter((m) => text.includes(m)).map((m) => `${file}: ${m}`));
 }
 
 describe('no submitted text in any log', () => {
@@ -187,8 +201,7 @@ describe('no submitted text in any log', () => {
 
     // Stopping flushes every log; then read them all.
     await stack.stop();
-    const files = filesUnder(stack.logDir);
-    const logs = Object.fromEntries(files.map((f) => [path.relative(stack.logDir, f), readFileSync(f, 'latin1')]));
+    const logs = readLogs(stack.logDir);
     expect(Object.keys(logs)).toEqual(expect.arrayContaining(['nginx-access.log', 'nginx-error.log', 'function-1.log', 'function-2.log', 'prometheus.log', 'alertmanager.log']));
     // Not vacuous: the logs saw these requests and nginx's complaints about them.
     expect(logs['nginx-access.log']).toContain('"request_id":"privacy-0"');
@@ -198,8 +211,75 @@ describe('no submitted text in any log', () => {
     expect(logs['nginx-error.log']).toMatch(/limiting requests/);
     expect(logs['nginx-error.log']).toMatch(/client intended to send too large body/);
 
-    const leaks = Object.entries(logs).flatMap(([file, text]) => markers.filter((m) => text.includes(m)).map((m) => `${file}: ${m}`));
     expect(markers.length).toBeGreaterThan(400);
-    expect(leaks).toEqual([]);
+    expect(leaksIn(logs)).toEqual([]);
+  }, 120_000);
+});
+
+describe('no API key in any log or metric, with keys on', () => {
+  it('sends good, revoked, wrong and over-the-rate keys in all three ways, then finds none of them in the logs or /metrics', async () => {
+    const keyDir = mkdtempSync(path.join(tmpdir(), 'privacy-keys-'));
+    const keyFile = path.join(keyDir, 'api-keys.json');
+    const addKey = (name: string, rate?: number) => {
+      const printed: string[] = [];
+      runKeys(['add', name, '--file', keyFile, ...(rate ? ['--rate', String(rate)] : [])], {}, (line) => printed.push(line));
+      markers.push(printed[0]!);
+      return printed[0]!;
+    };
+    const partner = addKey('partner', 2);
+    const gone = addKey('gone');
+    const keyed = await startReliabilityStack('privacy-keys', { replicas: 2, monitoring: false, rateLimit: '100r/s', rateBurst: 100, apiKeysFile: keyFile });
+    try {
+      const post = async (pathAndQuery: string, body: unknown, headers: Record<string, string> = {}) => {
+        const res = await fetch(`${keyed.url}${pathAndQuery}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+        await res.arrayBuffer();
+        return res.status;
+      };
+      const analyze = (query: string, headers: Record<string, string> = {}) =>
+        post(`/v1alpha1/comments:analyze${query}`, { comment: { text: marker() }, requestedAttributes: { TOXICITY: {} } }, headers);
+      const classify = (headers: Record<string, string>) => post('/api/v1/classify', { text: marker() }, headers);
+      const moderate = (headers: Record<string, string>) => post('/v1/moderations', { input: marker() }, headers);
+
+      const good: number[] = [];
+      good.push(await classify({ 'x-api-key': partner }), await moderate({ authorization: `Bearer ${partner}` }));
+      await sleep(1100);
+      good.push(await analyze(`?key=${encodeURIComponent(partner)}`), await analyze(`?alt=json&key=${encodeURIComponent(gone)}`));
+      expect(good).toEqual([200, 200, 200, 200]);
+
+      runKeys(['revoke', 'gone', '--file', keyFile], {}, () => undefined);
+      // Each replica polls the file every second, on its own clock.
+      await sleep(2500);
+      const refused = [
+        await analyze(`?key=${encodeURIComponent(gone)}`),
+        await moderate({ authorization: `Bearer ${gone}` }),
+        await classify({ 'x-api-key': `tm_${marker()}` }),
+        await moderate({ authorization: `Bearer sk-${marker()}` }),
+        await analyze(`?key=${marker()}`),
+        await classify({}),
+      ];
+      expect(refused).toEqual([401, 401, 401, 401, 401, 401]);
+
+      // Over the partner key's rate (2 r/s, burst 4) on each route: nginx logs the refusals.
+      await sleep(2500);
+      const over = await Promise.all([
+        ...Array.from({ length: 8 }, () => analyze(`?key=${encodeURIComponent(partner)}`)),
+        ...Array.from({ length: 8 }, () => classify({ authorization: `Bearer ${partner}` })),
+      ]);
+      expect(over.filter((status) => status === 429).length).toBeGreaterThan(4);
+
+      const metrics = Object.fromEntries(
+        await Promise.all(keyed.replicas.map(async (r) => [`function-${r.index + 1} /metrics`, await (await fetch(`${r.url}/metrics`)).text()] as const)),
+      );
+      // Not vacuous: the replicas count per key name, and nginx logged the key's rate limit.
+      expect(Object.values(metrics).join('\n')).toContain('toxicity_api_key_requests_total{key="partner"}');
+      await keyed.stop();
+      const logs = readLogs(keyed.logDir);
+      expect(logs['nginx-access.log']).toContain('"status":401');
+      expect(logs['nginx-error.log']).toMatch(/limiting requests.*zone "key_r2"/);
+      expect(leaksIn({ ...logs, ...metrics })).toEqual([]);
+    } finally {
+      await keyed.stop();
+      rmSync(keyDir, { recursive: true, force: true });
+    }
   }, 120_000);
 });

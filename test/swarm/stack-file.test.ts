@@ -71,9 +71,12 @@ describe('deploy/swarm/stack.yaml', () => {
     expect(seconds(String(update.monitor))).toBeGreaterThan(needed);
   });
 
-  it('publishes the edge in host mode on every node and keeps Prometheus and Alertmanager unpublished', () => {
+  it('publishes the edge (HTTP and HTTPS) in host mode on every node and keeps Prometheus and Alertmanager unpublished', () => {
     expect(stack.services.proxy!.deploy.mode).toBe('global');
-    expect(stack.services.proxy!.ports).toEqual([{ target: 8080, published: '${PROXY_PORT:-8080}', protocol: 'tcp', mode: 'host' }]);
+    expect(stack.services.proxy!.ports).toEqual([
+      { target: 8080, published: '${PROXY_PORT:-8080}', protocol: 'tcp', mode: 'host' },
+      { target: 8443, published: '${PROXY_TLS_PORT:-8443}', protocol: 'tcp', mode: 'host' },
+    ]);
     expect(stack.services.prometheus!.ports).toBeUndefined();
     expect(stack.services.alertmanager!.ports).toBeUndefined();
     expect(stack.services['node-exporter']!.deploy.mode).toBe('global');

@@ -23,6 +23,10 @@ export interface StackUnderTest {
   url: string;
   /** The native `/api/v1/classify` (as k6.js posts it) when absent. */
   route?: Route;
+  /** Sent with every request (an API key). */
+  headers?: Record<string, string>;
+  /** The CA certificate (PEM) to trust for an https:// url. */
+  ca?: string;
   replicaUrls: string[];
   /** Processes to account CPU to (replicas, nginx, generator). */
   cpuGroups(): Groups;
@@ -59,7 +63,7 @@ function target(stack: StackUnderTest) {
   const offset = Math.floor(Math.random() * stack.texts.length);
   const { route } = stack;
   const body = route ? (i: number) => route.body(stack.texts[(offset + i) % stack.texts.length]!) : (i: number) => requestBody(stack.texts, offset + i);
-  return { url: new URL(route?.path ?? PLAN.endpoint, stack.url).href, body, timeoutMs: 30_000 };
+  return { url: new URL(route?.path ?? PLAN.endpoint, stack.url).href, body, timeoutMs: 30_000, headers: stack.headers, ca: stack.ca };
 }
 
 /** `concurrency` clients back to back: the most the stack answers per second. */

@@ -11,6 +11,7 @@
  * it should cost as little as it can.
  */
 import http from 'node:http';
+import https from 'node:https';
 import { sleep } from '../lib/wait.ts';
 import type { Arrival } from './arrivals.ts';
 
@@ -44,6 +45,8 @@ export interface Target {
   localAddress?: string;
   /** Extra request headers. */
   headers?: Record<string, string>;
+  /** For an https:// url: the CA certificate (PEM) to trust, besides Node's own. */
+  ca?: string;
 }
 
 /** How one request ended. */
@@ -65,8 +68,9 @@ export function postClassify(
   headers: Record<string, string> = {},
 ): Promise<Outcome> {
   const began = performance.now();
+  const client = new URL(url).protocol === 'https:' ? https : http;
   return new Promise((resolve) => {
-    const request = http.request(
+    const request = client.request(
       url,
       {
         method: 'POST',
@@ -104,8 +108,10 @@ export function postClassify(
 const send = (agent: http.Agent, target: Target, i: number): Promise<Outcome> =>
   postClassify(agent, target.url, target.body(i), target.timeoutMs ?? 30_000, target.headers);
 
-function agentFor(sockets: number, localAddress?: string): http.Agent {
-  return new http.Agent({ keepAlive: true, maxSockets: sockets, maxFreeSockets: sockets, localAddress });
+/** Keep-alive connections, so an https:// target pays for the TLS handshake once per connection. */
+function agentFor(sockets: number, target: Target): http.Agent {
+  const options = { keepAlive: true, maxSockets: sockets, maxFreeSockets: sockets, localAddress: target.localAddress };
+  return target.url.startsWith('https:') ? new https.Agent({ ...options, ca: target.ca }) : new http.Agent(options);
 }
 
 /**
@@ -114,7 +120,7 @@ function agentFor(sockets: number, localAddress?: string): http.Agent {
  *   constantArrivals(5, 10), 50);
  */
 export async function runArrivals(target: Target, schedule: readonly Arrival[], maxInFlight: number): Promise<LoadResult> {
-  const agent = agentFor(maxInFlight, target.localAddress);
+  const agent = agentFor(maxInFlight, target);
   const samples: Sample[] = [];
   const pending = new Set<Promise<void>>();
   let dropped = 0;
@@ -146,7 +152,7 @@ export async function runArrivals(target: Target, schedule: readonly Arrival[], 
 
 /** `concurrency` clients in a loop for `durationMs`; requests in flight at the end are awaited but not counted. */
 export async function runClosedLoop(target: Target, concurrency: number, durationMs: number): Promise<LoadResult> {
-  const agent = agentFor(concurrency, target.localAddress);
+  const agent = agentFor(concurrency, target);
   const samples: Sample[] = [];
   let next = 0;
   const started = performance.now();

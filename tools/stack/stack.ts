@@ -6,11 +6,13 @@
  */
 import { chmodSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { keysEnabled } from '../../functions/src/keys/key-file.ts';
 import { assertPortsFree } from '../lib/ports.ts';
 import { REPO_ROOT } from '../lib/repo.ts';
 import { ensurePrograms } from '../lib/system-packages.ts';
 import { waitForOk } from '../lib/wait.ts';
 import { ensurePageBuilt } from './build.ts';
+import { listenPlaceholders } from './listen.ts';
 import { nativePrometheusConfig } from './prometheus-config.ts';
 import { replicaCommand, type ReplicaRuntime } from './replica-command.ts';
 import { Supervised } from './supervisor.ts';
@@ -43,6 +45,11 @@ export interface StackOptions {
   /** Prometheus loads every *.yml here; tests point it at a copy with shorter `for` durations. */
   rulesDir: string;
   readyTimeoutMs: number;
+  /** The API key file (API_KEYS_FILE); empty: the API is open, as without keys. */
+  apiKeysFile: string;
+  /** TLS_CERT and TLS_KEY (PEM files): HTTPS with HTTP/2 on tlsPort, and proxyPort redirects there. */
+  tls?: { cert: string; key: string };
+  tlsPort: number;
 }
 
 export const DEFAULT_STACK: StackOptions = {
@@ -63,6 +70,8 @@ export const DEFAULT_STACK: StackOptions = {
   evaluationInterval: '5s',
   rulesDir: path.join(REPO_ROOT, 'observability/prometheus/rules'),
   readyTimeoutMs: 90_000,
+  apiKeysFile: '',
+  tlsPort: 8443,
 };
 
 export interface Replica {
@@ -74,8 +83,10 @@ export interface Replica {
 
 export interface Stack {
   options: StackOptions;
-  /** The public entry: the page and /api/ through nginx. */
+  /** The public entry: the page and /api/ through nginx (https:// with TLS on). */
   url: string;
+  /** nginx's HTTP port: the same as url without TLS, else the redirect to it. */
+  httpUrl: string;
   prometheusUrl: string;
   alertmanagerUrl: string;
   replicas: Replica[];
@@ -126,25 +137,37 @@ export function upstreamServers(upstreams: readonly string[]): string {
   ].join('\n');
 }
 
+/** The template's API_AUTH, as proxy/15-api-auth.envsh sets it in the image. */
+export function apiAuthDirective(apiKeys: boolean): string {
+  return apiKeys ? 'auth_request /internal/auth;' : 'auth_request off;';
+}
+
 export function renderProxyConfig(options: {
   upstreams: string[];
   listenPort: number;
+  tls?: { cert: string; key: string; port: number };
   staticRoot: string;
   rateLimit: string;
   rateBurst: number;
   apiTimeout: string;
   accessLog: string;
+  /** nginx asks the replicas about keys before each API request. */
+  apiKeys: boolean;
 }): string {
   const template = readFileSync(path.join(REPO_ROOT, 'proxy/templates/default.conf.template'), 'utf8');
   const text = fillTemplate(template, {
     UPSTREAM_SERVERS: upstreamServers(options.upstreams),
-    LISTEN_PORT: `127.0.0.1:${options.listenPort}`,
+    ...listenPlaceholders(
+      `127.0.0.1:${options.listenPort}`,
+      options.tls && { listen: `127.0.0.1:${options.tls.port}`, publicPort: options.tls.port, cert: options.tls.cert, key: options.tls.key },
+    ),
     STATIC_ROOT: options.staticRoot,
     RATE_LIMIT: options.rateLimit,
     RATE_BURST: String(options.rateBurst),
     API_TIMEOUT: options.apiTimeout,
     UPSTREAM_TRIES: '2',
     ACCESS_LOG: options.accessLog,
+    API_AUTH: apiAuthDirective(options.apiKeys),
   });
   const left = unfilledPlaceholders(text);
   if (left.length > 0) throw new Error(`proxy template placeholders not filled: ${left.join(', ')}`);
@@ -164,6 +187,7 @@ export async function startStack(overrides: Partial<StackOptions> = {}): Promise
   // Checked before the folder is emptied, so a running stack's logs are not deleted either.
   await assertPortsFree([
     o.proxyPort,
+    ...(o.tls ? [o.tlsPort] : []),
     ...Array.from({ length: o.replicas }, (_, i) => o.functionBasePort + i),
     ...(o.monitoring ? [o.prometheusPort, o.alertmanagerPort, o.nodeExporterPort] : []),
   ]).catch((error: Error) => {
@@ -204,6 +228,7 @@ export async function startStack(overrides: Partial<StackOptions> = {}): Promise
         MALLOC_MMAP_THRESHOLD_: '131072',
         // Only nginx reaches the replicas, and it sets this header to the client's address.
         CLIENT_ID_HEADER: 'x-client-id',
+        ...(o.apiKeysFile ? { API_KEYS_FILE: path.resolve(o.apiKeysFile) } : {}),
         ...o.functionEnv,
         ...o.replicaEnv?.(index),
       });
@@ -245,22 +270,26 @@ export async function startStack(overrides: Partial<StackOptions> = {}): Promise
       renderProxyConfig({
         upstreams: replicas.map((r) => `127.0.0.1:${r.port}`),
         listenPort: o.proxyPort,
+        tls: o.tls && { cert: path.resolve(o.tls.cert), key: path.resolve(o.tls.key), port: o.tlsPort },
         staticRoot,
         rateLimit: o.rateLimit,
         rateBurst: o.rateBurst,
         apiTimeout: o.apiTimeout,
         // Children's stdout is a socket here, which nginx cannot open as /dev/stdout.
         accessLog: path.join(logDir, 'nginx-access.log'),
+        apiKeys: keysEnabled(o.apiKeysFile),
       }),
     );
     const mainConfig = path.join(o.dir, 'nginx/nginx.conf');
     writeFileSync(mainConfig, nginxMainConfig(o.dir, serverConfig));
     const nginx = supervise('nginx', 'nginx', ['-c', mainConfig, '-p', path.join(o.dir, 'nginx')]);
 
-    const url = `http://127.0.0.1:${o.proxyPort}`;
+    const httpUrl = `http://127.0.0.1:${o.proxyPort}`;
+    const url = o.tls ? `https://127.0.0.1:${o.tlsPort}` : httpUrl;
     const waits = [
       ...replicas.map((r) => waitForOk(`${r.url}/readyz`, o.readyTimeoutMs)),
-      waitForOk(`${url}/healthz`, o.readyTimeoutMs, () => nginx.running),
+      // Over HTTP, which answers /healthz with TLS on too (and needs no trust in the certificate).
+      waitForOk(`${httpUrl}/healthz`, o.readyTimeoutMs, () => nginx.running),
     ];
     if (o.monitoring) {
       waits.push(
@@ -273,6 +302,7 @@ export async function startStack(overrides: Partial<StackOptions> = {}): Promise
     return {
       options: o,
       url,
+      httpUrl,
       prometheusUrl: `http://127.0.0.1:${o.prometheusPort}`,
       alertmanagerUrl: `http://127.0.0.1:${o.alertmanagerPort}`,
       replicas,

@@ -16,6 +16,7 @@ export const TEST_PORTS = {
   prometheusPort: 19090,
   alertmanagerPort: 19093,
   nodeExporterPort: 19100,
+  tlsPort: 18443,
 } as const;
 
 /**
@@ -31,11 +32,13 @@ export function startTestStack(options: Partial<StackOptions> = {}): Promise<Sta
   });
 }
 
-export function launchChromium(): Promise<Browser> {
+/** extraArgs: more Chromium flags (trusting a test's certificate). */
+export function launchChromium(extraArgs: string[] = []): Promise<Browser> {
   ensurePrograms(['chromium']);
   return chromium.launch({
     executablePath: '/usr/bin/chromium',
     args: [
+      ...extraArgs,
       '--headless',
       '--no-sandbox',
       '--disable-gpu',

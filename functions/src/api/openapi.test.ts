@@ -30,7 +30,7 @@ describe('the OpenAPI document', () => {
     expect(doc.components.schemas.Error!.properties!.error!.properties!.code!.enum).toEqual([...ERROR_CODES]);
   });
 
-  it('lists the refusals of a classify request: bad input, too large or over budget, rate limited, busy, too late', () => {
-    expect(Object.keys(doc.paths['/api/v1/classify']!.post!.responses).sort()).toEqual(['200', '400', '413', '415', '429', '503', '504']);
+  it('lists the refusals of a classify request: bad input, no or bad key, too large or over budget, rate limited, busy, too late', () => {
+    expect(Object.keys(doc.paths['/api/v1/classify']!.post!.responses).sort()).toEqual(['200', '400', '401', '413', '415', '429', '503', '504']);
   });
 });

@@ -141,6 +141,7 @@ export const ERROR_CODES = [
   'method_not_allowed',
   'uri_too_long',
   'length_required',
+  'unauthorized',
   'rate_limited',
   'not_ready',
   'overloaded',

@@ -43,6 +43,12 @@ export interface Metrics {
   shed: Counter<'reason'>;
   dropped: Counter<'reason'>;
   idleCollections: Counter;
+  /** API requests whose key was accepted, by key name (never the key). */
+  keyRequests: Counter<'key'>;
+  /** API requests refused 401, by reason: missing or unknown (a wrong or revoked key). */
+  keyUnauthorized: Counter<'reason'>;
+  /** API requests with a key that nginx's rate limit refused 429, by key name. */
+  keyRateLimited: Counter<'key'>;
   /** Feeds the scheduler's reports into the queue and inference metrics. */
   schedulerObserver: SchedulerObserver;
   /** Counts a served request: its texts and their flags, its cost, and its phases. */
@@ -175,11 +181,30 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Metri
       help: 'Full garbage collections run because the replica had gone quiet after serving requests.',
       registers,
     }),
+    keyRequests: new Counter({
+      name: 'toxicity_api_key_requests_total',
+      help: 'API requests whose key was accepted (API_KEYS_FILE set), by key name.',
+      labelNames: ['key'] as const,
+      registers,
+    }),
+    keyUnauthorized: new Counter({
+      name: 'toxicity_api_key_unauthorized_total',
+      help: 'API requests refused 401 (API_KEYS_FILE set), by reason: missing key, or unknown (wrong or revoked) key.',
+      labelNames: ['reason'] as const,
+      registers,
+    }),
+    keyRateLimited: new Counter({
+      name: 'toxicity_api_key_rate_limited_total',
+      help: "API requests with a key refused 429 by nginx's rate limits, by key name.",
+      labelNames: ['key'] as const,
+      registers,
+    }),
   };
   for (const label of LABELS) metrics.textsFlagged.inc({ label }, 0);
   for (const dialect of DIALECTS) metrics.textsClassified.inc({ dialect }, 0);
   for (const reason of SHED_REASONS) metrics.shed.inc({ reason }, 0);
   for (const reason of DROP_REASONS) metrics.dropped.inc({ reason }, 0);
+  for (const reason of ['missing', 'unknown']) metrics.keyUnauthorized.inc({ reason }, 0);
 
   return {
     ...metrics,

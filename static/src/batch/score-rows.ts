@@ -13,8 +13,9 @@ import { runInOrder } from '../../../cli/score/ordered.ts';
 import type { OutputRow } from '../../../cli/score/output/output-row.ts';
 import { scoreBatch } from '../../../cli/score/score-batch.ts';
 import type { Scorer } from '../../../cli/score/scorer.ts';
-import { requestAttempt } from '../../../cli/score/service-scorer.ts';
+import { requestAttempt, Unauthorized } from '../../../cli/score/service-scorer.ts';
 import type { ModelInfo } from '../api.ts';
+import { storedKey } from '../api-key.ts';
 import type { BatchRow } from './parse-input.ts';
 
 /** A browser keeps at most six connections to one origin; more requests would only queue there. */
@@ -45,13 +46,14 @@ function pageScorer(model: ModelInfo, stop: AbortSignal): Scorer {
     // Only the scorer's metadata names it; the page writes none.
     source: 'this page',
     maxConcurrency: MAX_IN_FLIGHT,
-    classify: (texts, threshold) => requestAttempt('', texts, threshold, stop),
+    classify: (texts, threshold) => requestAttempt('', texts, threshold, { stop, apiKey: storedKey() ?? undefined }),
     close: async () => {},
   };
 }
 
 /** What went wrong, for the person at the page (the scorer's own messages name its options). */
 export function failureMessage(error: unknown): string {
+  if (error instanceof Unauthorized) return 'This service needs an API key: enter it above, then check the texts again.';
   if (error instanceof ScoreError && error.exitCode === EXIT.model) {
     return "The service's replicas answered with different models (an update in progress?). Try again in a minute.";
   }
