@@ -10,17 +10,14 @@
  * fails to run.
  */
 import path from 'node:path';
-import { parseArgs } from 'node:util';
-import { missingFiles, ONNX_FILE } from '../../functions/src/model/location.ts';
 import { SERVED } from '../../functions/src/api/perspective/attributes.ts';
 import { loadCorpus } from '../lib/corpus.ts';
 import { startStack } from '../stack/stack.ts';
 import { BENCH_STACK, underTest } from './bench-stack.ts';
 import { closedLoop, type Route } from './stack-phases.ts';
 import { round } from './timing.ts';
+import { BENCH_DTYPE as DTYPE, modelDirOption } from './model-dir-option.ts';
 
-const MODEL_ID = 'unitary/toxic-bert';
-const DTYPE = 'q8';
 /** The drop-in routes must reach the native route's throughput within this share. */
 const TOLERANCE = 0.05;
 const SETTINGS = { replicas: 2, concurrency: 32, seconds: 6, rounds: 4, warm_up_seconds: 5 };
@@ -35,21 +32,10 @@ const ROUTES: Record<string, Route | undefined> = {
   },
 };
 
-function modelDirOption(): string {
-  const { values } = parseArgs({ options: { 'model-dir': { type: 'string' } } });
-  const dir = values['model-dir'];
-  const missing = dir ? missingFiles(path.resolve(dir), MODEL_ID, DTYPE) : ['--model-dir'];
-  if (!dir || missing.length > 0) {
-    process.stderr.write(`bench:dialects: give --model-dir DIR holding ${MODEL_ID}/ with onnx/${ONNX_FILE[DTYPE]} (missing: ${missing.join(', ')})\n`);
-    process.exit(2);
-  }
-  return path.resolve(dir);
-}
-
 const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length;
 
 async function main(): Promise<void> {
-  const modelDir = modelDirOption();
+  const modelDir = modelDirOption('bench:dialects');
   const stack = await startStack({ ...BENCH_STACK, replicas: SETTINGS.replicas, functionEnv: { MODEL_DIR: modelDir, MODEL_DTYPE: DTYPE, ORT_THREADS: '1' } });
   const rates = new Map<string, number[]>(Object.keys(ROUTES).map((name) => [name, []]));
   try {

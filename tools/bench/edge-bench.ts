@@ -13,8 +13,6 @@
 import { readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
-import { missingFiles, ONNX_FILE } from '../../functions/src/model/location.ts';
 import { runKeys } from '../keys/cli.ts';
 import { loadCorpus } from '../lib/corpus.ts';
 import { makeThrowawayCa } from '../lib/throwaway-ca.ts';
@@ -22,30 +20,18 @@ import { startStack, type Stack } from '../stack/stack.ts';
 import { BENCH_STACK, underTest } from './bench-stack.ts';
 import { closedLoop, type StackUnderTest } from './stack-phases.ts';
 import { round } from './timing.ts';
+import { BENCH_DTYPE as DTYPE, modelDirOption } from './model-dir-option.ts';
 
-const MODEL_ID = 'unitary/toxic-bert';
-const DTYPE = 'q8';
 /** Keys and TLS on must reach the open stack's throughput within this share. */
 const TOLERANCE = 0.05;
 // 10 s of warm-up per stack: with bench:dialects' 5 s, the stack measured second ran its first
 // round some 20 % slow, then as fast as the rest.
 const SETTINGS = { replicas: 2, concurrency: 32, seconds: 6, rounds: 4, warm_up_seconds: 10 };
 
-function modelDirOption(): string {
-  const { values } = parseArgs({ options: { 'model-dir': { type: 'string' } } });
-  const dir = values['model-dir'];
-  const missing = dir ? missingFiles(path.resolve(dir), MODEL_ID, DTYPE) : ['--model-dir'];
-  if (!dir || missing.length > 0) {
-    process.stderr.write(`bench:edge: give --model-dir DIR holding ${MODEL_ID}/ with onnx/${ONNX_FILE[DTYPE]} (missing: ${missing.join(', ')})\n`);
-    process.exit(2);
-  }
-  return path.resolve(dir);
-}
-
 const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length;
 
 async function main(): Promise<void> {
-  const modelDir = modelDirOption();
+  const modelDir = modelDirOption('bench:edge');
   const functionEnv = { MODEL_DIR: modelDir, MODEL_DTYPE: DTYPE, ORT_THREADS: '1' };
   const ca = makeThrowawayCa();
   const keyFile = path.join(ca.dir, 'api-keys.json');

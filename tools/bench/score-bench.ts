@@ -15,8 +15,6 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
-import { missingFiles, ONNX_FILE } from '../../functions/src/model/location.ts';
 import { devTweets } from '../lib/corpus.ts';
 import { REPO_ROOT } from '../lib/repo.ts';
 import { startStack } from '../stack/stack.ts';
@@ -25,22 +23,11 @@ import { add, openCeiling, type BatchSizeRun } from './ceiling.ts';
 import { closedLoop } from './stack-phases.ts';
 import { round } from './timing.ts';
 import { tokenise } from './tokens.ts';
+import { ONNX_FILE } from '../../functions/src/model/location.ts';
+import { BENCH_DTYPE as DTYPE, BENCH_MODEL_ID as MODEL_ID, modelDirOption } from './model-dir-option.ts';
 
-const MODEL_ID = 'unitary/toxic-bert';
-const DTYPE = 'q8';
 const TARGET = 0.9;
 const SETTINGS = { replicas: 2, pairs: 2, saturation_concurrency: 32, saturation_seconds: 8, batch_sizes: [8, 16], rounds: 2 };
-
-function modelDirOption(): string {
-  const { values } = parseArgs({ options: { 'model-dir': { type: 'string' } } });
-  const dir = values['model-dir'];
-  const missing = dir ? missingFiles(path.resolve(dir), MODEL_ID, DTYPE) : ['--model-dir'];
-  if (!dir || missing.length > 0) {
-    process.stderr.write(`bench:score: give --model-dir DIR holding ${MODEL_ID}/ with onnx/${ONNX_FILE[DTYPE]} (missing: ${missing.join(', ')})\n`);
-    process.exit(2);
-  }
-  return path.resolve(dir);
-}
 
 const began = performance.now();
 const progress = (message: string) => process.stderr.write(`[${((performance.now() - began) / 1000).toFixed(0).padStart(3)} s] ${message}\n`);
@@ -66,7 +53,7 @@ function scorerTps(args: string[], env: Record<string, string>): Promise<number>
 const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length;
 
 async function main(): Promise<void> {
-  const modelDir = modelDirOption();
+  const modelDir = modelDirOption('bench:score');
   const texts = devTweets();
   const dir = mkdtempSync(path.join(os.tmpdir(), 'score-bench-'));
   const input = path.join(dir, 'tweets.jsonl');
