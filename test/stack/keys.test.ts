@@ -99,6 +99,24 @@ describe('API keys at the edge', () => {
     expect(await scorer.classify(['you idiot', 'have a nice day'], 0.5)).toMatchObject({ kind: 'scored' });
   });
 
+  it('spreads keyed requests sent one after another over both replicas (the key checks turn a round-robin of their own)', async () => {
+    const classified = async () =>
+      Promise.all(
+        stack.replicas.map(async (replica) => {
+          const text = await (await fetch(`${replica.url}/metrics`)).text();
+          const line = text.split('\n').find((l) => l.startsWith('toxicity_texts_classified_total{dialect="native"}'));
+          return line ? Number(line.split(' ').at(-1)) : 0;
+        }),
+      );
+    const before = await classified();
+    for (let i = 0; i < 20; i++) expect((await native({ 'x-api-key': fast })).status).toBe(200);
+    const after = await classified();
+    const served = after.map((count, i) => count - before[i]!);
+    // One shared rotation sent every check to one replica and every request to the other.
+    expect(served.reduce((a, b) => a + b, 0)).toBe(20);
+    expect(Math.min(...served)).toBeGreaterThanOrEqual(5);
+  });
+
   it('refuses ?key= on the native API, which takes no query string', async () => {
     const res = await postJson(`${stack.url}/api/v1/classify?key=${fast}`, { text: 'hi' });
     expect(res.status).toBe(400);
