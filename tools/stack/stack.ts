@@ -6,13 +6,12 @@
  */
 import { chmodSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { keysEnabled } from '../../functions/src/keys/key-file.ts';
 import { assertPortsFree } from '../lib/ports.ts';
 import { REPO_ROOT } from '../lib/repo.ts';
 import { ensurePrograms } from '../lib/system-packages.ts';
 import { waitForOk } from '../lib/wait.ts';
 import { ensurePageBuilt } from './build.ts';
-import { listenPlaceholders } from './listen.ts';
+import { entrypointPlaceholders } from './entrypoint-placeholders.ts';
 import { nativePrometheusConfig } from './prometheus-config.ts';
 import { replicaCommand, type ReplicaRuntime } from './replica-command.ts';
 import { Supervised } from './supervisor.ts';
@@ -137,11 +136,6 @@ export function upstreamServers(upstreams: readonly string[]): string {
   ].join('\n');
 }
 
-/** The template's API_AUTH, as proxy/15-api-auth.envsh sets it in the image. */
-export function apiAuthDirective(apiKeys: boolean): string {
-  return apiKeys ? 'auth_request /internal/auth;' : 'auth_request off;';
-}
-
 export function renderProxyConfig(options: {
   upstreams: string[];
   listenPort: number;
@@ -151,23 +145,28 @@ export function renderProxyConfig(options: {
   rateBurst: number;
   apiTimeout: string;
   accessLog: string;
-  /** nginx asks the replicas about keys before each API request. */
-  apiKeys: boolean;
+  /** nginx asks the replicas about keys before each API request unless empty (or /dev/null). */
+  apiKeysFile: string;
 }): string {
   const template = readFileSync(path.join(REPO_ROOT, 'proxy/templates/default.conf.template'), 'utf8');
   const text = fillTemplate(template, {
     UPSTREAM_SERVERS: upstreamServers(options.upstreams),
-    ...listenPlaceholders(
-      `127.0.0.1:${options.listenPort}`,
-      options.tls && { listen: `127.0.0.1:${options.tls.port}`, publicPort: options.tls.port, cert: options.tls.cert, key: options.tls.key },
-    ),
+    ...entrypointPlaceholders({
+      LISTEN_PORT: `127.0.0.1:${options.listenPort}`,
+      ...(options.tls && {
+        TLS_CERT: options.tls.cert,
+        TLS_KEY: options.tls.key,
+        TLS_PORT: `127.0.0.1:${options.tls.port}`,
+        TLS_PUBLIC_PORT: String(options.tls.port),
+      }),
+      API_KEYS_FILE: options.apiKeysFile,
+    }),
     STATIC_ROOT: options.staticRoot,
     RATE_LIMIT: options.rateLimit,
     RATE_BURST: String(options.rateBurst),
     API_TIMEOUT: options.apiTimeout,
     UPSTREAM_TRIES: '2',
     ACCESS_LOG: options.accessLog,
-    API_AUTH: apiAuthDirective(options.apiKeys),
   });
   const left = unfilledPlaceholders(text);
   if (left.length > 0) throw new Error(`proxy template placeholders not filled: ${left.join(', ')}`);
@@ -277,7 +276,7 @@ export async function startStack(overrides: Partial<StackOptions> = {}): Promise
         apiTimeout: o.apiTimeout,
         // Children's stdout is a socket here, which nginx cannot open as /dev/stdout.
         accessLog: path.join(logDir, 'nginx-access.log'),
-        apiKeys: keysEnabled(o.apiKeysFile),
+        apiKeysFile: o.apiKeysFile && path.resolve(o.apiKeysFile),
       }),
     );
     const mainConfig = path.join(o.dir, 'nginx/nginx.conf');
