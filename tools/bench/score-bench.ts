@@ -17,6 +17,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { devTweets } from '../lib/corpus.ts';
 import { REPO_ROOT } from '../lib/repo.ts';
+import { mean } from '../lib/statistics.ts';
 import { startStack } from '../stack/stack.ts';
 import { BENCH_STACK, underTest } from './bench-stack.ts';
 import { add, openCeiling, type BatchSizeRun } from './ceiling.ts';
@@ -50,7 +51,6 @@ function scorerTps(args: string[], env: Record<string, string>): Promise<number>
   );
 }
 
-const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length;
 
 async function main(): Promise<void> {
   const modelDir = modelDirOption('bench:score');

@@ -19,6 +19,11 @@ export function percentile(values: readonly number[], p: number): number {
   return sorted[low]! + (sorted[high]! - sorted[low]!) * (rank - low);
 }
 
+/** The arithmetic mean; NaN for none. */
+export function mean(values: readonly number[]): number {
+  return values.reduce((a, b) => a + b, 0) / values.length;
+}
+
 /** The 50th percentile; throws for no values, where a report would otherwise print NaN. */
 export function median(values: readonly number[]): number {
   if (values.length === 0) throw new Error('median of no values');

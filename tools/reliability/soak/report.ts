@@ -4,7 +4,7 @@
  * minutes: requests, errors, p50/p99 latency and mean RSS per replica in each, then the
  * verdict: RSS growth from the first measured minute to the last, latency drift, errors.
  */
-import { percentile } from '../../lib/statistics.ts';
+import { mean, percentile } from '../../lib/statistics.ts';
 import type { LoadSample } from '../steady-load.ts';
 
 export interface RssSample {
@@ -44,7 +44,6 @@ export interface SoakReport {
   ok: boolean;
 }
 
-const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length;
 
 /**
  * @example
