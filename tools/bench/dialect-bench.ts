@@ -14,7 +14,8 @@ import { SERVED } from '../../functions/src/api/perspective/attributes.ts';
 import { loadCorpus } from '../lib/corpus.ts';
 import { startStack } from '../stack/stack.ts';
 import { BENCH_STACK, underTest } from './bench-stack.ts';
-import { closedLoop, type Route } from './stack-phases.ts';
+import { mean } from '../lib/statistics.ts';
+import { closedLoop, saturationRounds, type Route } from './stack-phases.ts';
 import { round } from './timing.ts';
 import { BENCH_DTYPE as DTYPE, modelDirOption } from './model-dir-option.ts';
 
@@ -32,33 +33,24 @@ const ROUTES: Record<string, Route | undefined> = {
   },
 };
 
-const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length;
-
 async function main(): Promise<void> {
   const modelDir = modelDirOption('bench:dialects');
   const stack = await startStack({ ...BENCH_STACK, replicas: SETTINGS.replicas, functionEnv: { MODEL_DIR: modelDir, MODEL_DTYPE: DTYPE, ORT_THREADS: '1' } });
-  const rates = new Map<string, number[]>(Object.keys(ROUTES).map((name) => [name, []]));
+  let rates: Record<string, number[]>;
   try {
     const texts = loadCorpus();
     const base = underTest(stack, texts);
     await closedLoop(base, 'warm-up', 8, SETTINGS.warm_up_seconds);
-    for (let r = 0; r < SETTINGS.rounds; r++) {
-      const names = Object.keys(ROUTES);
-      // Reversing every other round cancels any advantage of going first or last.
-      if (r % 2 === 1) names.reverse();
-      for (const name of names) {
-        const phase = await closedLoop({ ...base, route: ROUTES[name] }, name, SETTINGS.concurrency, SETTINGS.seconds);
-        if (phase.summary.failed > 0) throw new Error(`${name}: ${phase.summary.failed} requests failed (statuses ${JSON.stringify(phase.summary.statuses)})`);
-        rates.get(name)!.push(phase.summary.okRps);
-        process.stderr.write(`round ${r + 1} ${name}: ${round(phase.summary.okRps)} texts/s, p99 ${round(phase.summary.latencyMs.p99)} ms\n`);
-      }
-    }
+    const targets = Object.fromEntries(Object.entries(ROUTES).map(([name, route]) => [name, { ...base, route }]));
+    rates = await saturationRounds(targets, SETTINGS, (name, phase) => {
+      if (phase.summary.failed > 0) throw new Error(`${name}: ${phase.summary.failed} requests failed (statuses ${JSON.stringify(phase.summary.statuses)})`);
+    });
   } finally {
     await stack.stop();
   }
-  const native = mean(rates.get('/api/v1/classify')!);
+  const native = mean(rates['/api/v1/classify']!);
   process.stdout.write(`saturation through nginx + ${SETTINGS.replicas} replicas, ${SETTINGS.concurrency} clients, ${SETTINGS.rounds} interleaved rounds of ${SETTINGS.seconds} s:\n`);
-  for (const [name, values] of rates) {
+  for (const [name, values] of Object.entries(rates)) {
     const ratio = mean(values) / native;
     const verdict = name === '/api/v1/classify' ? '' : ` (target within ${TOLERANCE * 100} %: ${Math.abs(1 - ratio) <= TOLERANCE ? 'met' : 'MISSED'})`;
     process.stdout.write(`  ${name.padEnd(28)} ${round(mean(values)).toString().padStart(7)} texts/s  ratio ${round(ratio, 3)}${verdict}\n`);

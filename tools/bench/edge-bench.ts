@@ -18,7 +18,8 @@ import { loadCorpus } from '../lib/corpus.ts';
 import { makeThrowawayCa } from '../lib/throwaway-ca.ts';
 import { startStack, type Stack } from '../stack/stack.ts';
 import { BENCH_STACK, underTest } from './bench-stack.ts';
-import { closedLoop, type StackUnderTest } from './stack-phases.ts';
+import { mean } from '../lib/statistics.ts';
+import { closedLoop, saturationRounds, type StackUnderTest } from './stack-phases.ts';
 import { round } from './timing.ts';
 import { BENCH_DTYPE as DTYPE, modelDirOption } from './model-dir-option.ts';
 
@@ -28,8 +29,6 @@ const TOLERANCE = 0.05;
 // round some 20 % slow, then as fast as the rest.
 const SETTINGS = { replicas: 2, concurrency: 32, seconds: 6, rounds: 4, warm_up_seconds: 10 };
 
-const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length;
-
 async function main(): Promise<void> {
   const modelDir = modelDirOption('bench:edge');
   const functionEnv = { MODEL_DIR: modelDir, MODEL_DTYPE: DTYPE, ORT_THREADS: '1' };
@@ -38,7 +37,8 @@ async function main(): Promise<void> {
   let key = '';
   runKeys(['add', 'bench', '--file', keyFile], {}, (line) => (key = line));
   const stacks: Stack[] = [];
-  const rates = { open: [] as number[], 'keys+TLS': [] as number[] };
+  type Name = 'open' | 'keys+TLS';
+  let rates: Record<Name, number[]>;
   const refused = { open: 0, 'keys+TLS': 0 };
   try {
     // One after the other: each replica preloads and warms its model, which takes both cores.
@@ -57,27 +57,19 @@ async function main(): Promise<void> {
       }),
     );
     const texts = loadCorpus();
-    const targets: Record<keyof typeof rates, StackUnderTest> = {
+    const targets: Record<Name, StackUnderTest> = {
       open: underTest(stacks[0]!, texts),
       'keys+TLS': { ...underTest(stacks[1]!, texts), headers: { 'x-api-key': key }, ca: readFileSync(ca.caCert, 'utf8') },
     };
     for (const target of Object.values(targets)) await closedLoop(target, 'warm-up', 8, SETTINGS.warm_up_seconds);
-    for (let r = 0; r < SETTINGS.rounds; r++) {
-      const names = Object.keys(targets) as Array<keyof typeof rates>;
-      // Reversing every other round cancels any advantage of going first or last.
-      if (r % 2 === 1) names.reverse();
-      for (const name of names) {
-        const phase = await closedLoop(targets[name], name, SETTINGS.concurrency, SETTINGS.seconds);
-        // A replica may refuse the odd request 429 client_busy (32 clients from one address hold
-        // more than its fair share of the queue): that is the replicas' doing, on both stacks
-        // alike, and leaves the throughput of answered texts. Anything else is a broken run.
-        const broken = Object.entries(phase.summary.statuses).filter(([status]) => status !== '200' && status !== '429 rate_limited');
-        if (broken.length > 0) throw new Error(`${name}: requests failed (statuses ${JSON.stringify(phase.summary.statuses)})`);
-        rates[name].push(phase.summary.okRps);
-        refused[name] += phase.summary.failed;
-        process.stderr.write(`round ${r + 1} ${name}: ${round(phase.summary.okRps)} texts/s, p99 ${round(phase.summary.latencyMs.p99)} ms\n`);
-      }
-    }
+    rates = await saturationRounds(targets, SETTINGS, (name, phase) => {
+      // A replica may refuse the odd request 429 client_busy (32 clients from one address hold
+      // more than its fair share of the queue): that is the replicas' doing, on both stacks
+      // alike, and leaves the throughput of answered texts. Anything else is a broken run.
+      const broken = Object.entries(phase.summary.statuses).filter(([status]) => status !== '200' && status !== '429 rate_limited');
+      if (broken.length > 0) throw new Error(`${name}: requests failed (statuses ${JSON.stringify(phase.summary.statuses)})`);
+      refused[name] += phase.summary.failed;
+    });
   } finally {
     for (const stack of stacks.reverse()) await stack.stop();
     rmSync(ca.dir, { recursive: true, force: true });

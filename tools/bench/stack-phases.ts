@@ -11,6 +11,7 @@ import { PLAN } from '../load/scenarios.ts';
 import { summariseResult, type Summary } from '../load/summary.ts';
 import { startCpuMeter, type CpuShare, type Groups } from './cpu.ts';
 import { batchingBetween, readCounters, type BatchingFigures } from './replica-metrics.ts';
+import { round } from './timing.ts';
 
 /** Where the load posts and how it wraps one text: the native API unless a phase says otherwise. */
 export interface Route {
@@ -69,6 +70,29 @@ function target(stack: StackUnderTest) {
 /** `concurrency` clients back to back: the most the stack answers per second. */
 export function closedLoop(stack: StackUnderTest, label: string, concurrency: number, seconds: number): Promise<Phase> {
   return measured(stack, label, undefined, concurrency, () => runClosedLoop(target(stack), concurrency, seconds * 1000));
+}
+
+/**
+ * Each target's closed-loop throughput (answered texts per second) in `rounds` interleaved
+ * rounds, the order reversed every other round so going first or last, or a noisy neighbour,
+ * weighs on every target alike. `check` sees each phase and throws if it is broken.
+ */
+export async function saturationRounds<Name extends string>(
+  targets: Record<Name, StackUnderTest>,
+  o: { rounds: number; concurrency: number; seconds: number },
+  check: (name: Name, phase: Phase) => void,
+): Promise<Record<Name, number[]>> {
+  const names = Object.keys(targets) as Name[];
+  const rates = Object.fromEntries(names.map((name) => [name, [] as number[]])) as Record<Name, number[]>;
+  for (let r = 0; r < o.rounds; r++) {
+    for (const name of r % 2 === 1 ? [...names].reverse() : names) {
+      const phase = await closedLoop(targets[name], name, o.concurrency, o.seconds);
+      check(name, phase);
+      rates[name].push(phase.summary.okRps);
+      process.stderr.write(`round ${r + 1} ${name}: ${round(phase.summary.okRps)} texts/s, p99 ${round(phase.summary.latencyMs.p99)} ms\n`);
+    }
+  }
+  return rates;
 }
 
 /** `rps` requests per second on schedule, whatever the answers (at most `maxInFlight` waiting). */
