@@ -68,7 +68,8 @@ export function postClassify(
   headers: Record<string, string> = {},
 ): Promise<Outcome> {
   const began = performance.now();
-  const client = new URL(url).protocol === 'https:' ? https : http;
+  // The agent was made for the target's scheme (agentFor); no URL parse per request.
+  const client = agent instanceof https.Agent ? https : http;
   return new Promise((resolve) => {
     const request = client.request(
       url,
