@@ -275,6 +275,9 @@ describe('no API key in any log or metric, with keys on', () => {
       await keyed.stop();
       const logs = readLogs(keyed.logDir);
       expect(logs['nginx-access.log']).toContain('"status":401');
+      // The replicas queue fairly by the key's name (X-Client-Id), which the access log records.
+      expect(logs['nginx-access.log']).toContain('"path":"/api/v1/classify","status":200,"client":"key:partner"');
+      expect(logs['nginx-access.log']).toContain('"path":"/api/v1/classify","status":401,"client":"127.0.0.1"');
       expect(logs['nginx-error.log']).toMatch(/limiting requests.*zone "key_r2"/);
       expect(leaksIn({ ...logs, ...metrics })).toEqual([]);
     } finally {
