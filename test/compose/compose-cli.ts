@@ -23,10 +23,11 @@ export const COMPOSE_ENV = {
 /** The services started here: Grafana, cAdvisor and k6 have no image on this machine. */
 export const SERVICES = ['functions', 'proxy', 'prometheus', 'alertmanager', 'node-exporter'];
 
-export async function compose(args: string[], timeoutMs = 1_200_000): Promise<string> {
+/** `env`: over COMPOSE_ENV, for a second project beside the main one (another name, ports, files). */
+export async function compose(args: string[], timeoutMs = 1_200_000, env: Record<string, string> = {}): Promise<string> {
   const { stdout } = await run(path.join(REPO_ROOT, 'deploy/compose/compose.sh'), args, {
     cwd: REPO_ROOT,
-    env: { ...process.env, ...COMPOSE_ENV },
+    env: { ...process.env, ...COMPOSE_ENV, ...env },
     timeout: timeoutMs,
     maxBuffer: 64 << 20,
   });
@@ -38,6 +39,6 @@ export async function docker(args: string[]): Promise<string> {
   return stdout.trim();
 }
 
-export async function containerIds(service: string): Promise<string[]> {
-  return (await compose(['ps', '-q', service])).split('\n').filter(Boolean);
+export async function containerIds(service: string, env: Record<string, string> = {}): Promise<string[]> {
+  return (await compose(['ps', '-q', service], undefined, env)).split('\n').filter(Boolean);
 }

@@ -3,15 +3,14 @@
  * with HTTP/2, TLS 1.2 and 1.3 only, HSTS, and HTTP redirected to HTTPS; API keys work over it.
  */
 import { execFile } from 'node:child_process';
-import { readFileSync, rmSync } from 'node:fs';
-import http2 from 'node:http2';
-import type { TLSSocket } from 'node:tls';
+import { rmSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runKeys } from '../../tools/keys/cli.ts';
 import { makeThrowawayCa, type ThrowawayCa } from '../../tools/lib/throwaway-ca.ts';
 import type { Stack } from '../../tools/stack/stack.ts';
 import { startTestStack } from '../../tools/stack/test-stack.ts';
+import { h2Request, handshakes } from '../support/tls-client.ts';
 
 const run = promisify(execFile);
 let ca: ThrowawayCa;
@@ -29,28 +28,11 @@ afterAll(async () => {
   rmSync(ca.dir, { recursive: true, force: true });
 });
 
-/** One request over HTTP/2 (node:http2 speaks nothing else), trusting the throwaway CA only. */
-function h2Request(path: string, method = 'GET', body?: string, headers: Record<string, string> = {}) {
-  return new Promise<{ status: number; headers: http2.IncomingHttpHeaders; body: string; alpn: string | false; tls: string | null }>((resolve, reject) => {
-    const session = http2.connect(stack.url, { ca: readFileSync(ca.caCert) });
-    session.on('error', reject);
-    const req = session.request({ ':path': path, ':method': method, ...headers });
-    let text = '';
-    let head: http2.IncomingHttpHeaders = {};
-    req.on('response', (h) => (head = h));
-    req.on('data', (chunk: Buffer) => (text += chunk.toString()));
-    req.on('end', () => {
-      resolve({ status: Number(head[':status']), headers: head, body: text, alpn: session.alpnProtocol ?? false, tls: (session.socket as TLSSocket).getProtocol() });
-      session.close();
-    });
-    req.on('error', reject);
-    req.end(body);
-  });
-}
+const h2 = (path: string, method?: string, body?: string, headers?: Record<string, string>) => h2Request(stack.url, ca.caCert, path, method, body, headers);
 
 describe('TLS at nginx', () => {
   it('serves the page over HTTP/2 with TLS 1.3 and HSTS', async () => {
-    const res = await h2Request('/');
+    const res = await h2('/');
     expect(res.status).toBe(200);
     expect(res.alpn).toBe('h2');
     expect(res.tls).toBe('TLSv1.3');
@@ -58,7 +40,7 @@ describe('TLS at nginx', () => {
   });
 
   it('serves the API over HTTP/2 with a key, and curl negotiates HTTP/2 too', async () => {
-    const res = await h2Request('/api/v1/classify', 'POST', JSON.stringify({ text: 'hello' }), { 'content-type': 'application/json', 'x-api-key': key });
+    const res = await h2('/api/v1/classify', 'POST', JSON.stringify({ text: 'hello' }), { 'content-type': 'application/json', 'x-api-key': key });
     expect(res.status).toBe(200);
     expect(JSON.parse(res.body).results).toHaveLength(1);
     const { stdout } = await run('curl', ['-sS', '--cacert', ca.caCert, '--http2', '-o', '/dev/null', '-w', '%{http_version} %{http_code}', `${stack.url}/api/v1/model`]);
@@ -73,19 +55,7 @@ describe('TLS at nginx', () => {
   });
 
   it('accepts TLS 1.2 and refuses TLS 1.1 and 1.0', async () => {
-    // SECLEVEL=0: this openssl would refuse TLS 1.0 and 1.1 itself; the question is whether nginx does.
-    const handshake = async (version: string) => {
-      const child = run('openssl', ['s_client', '-connect', stack.url.replace('https://', ''), `-${version}`, '-cipher', 'DEFAULT@SECLEVEL=0', '-CAfile', ca.caCert], {
-        timeout: 10_000,
-      });
-      child.child.stdin?.end();
-      try {
-        const { stdout } = await child;
-        return /Verify return code: 0/.test(stdout) && !/Cipher is \(NONE\)/.test(stdout);
-      } catch {
-        return false;
-      }
-    };
+    const handshake = (version: string) => handshakes(stack.url.replace('https://', ''), version, ca.caCert);
     expect(await handshake('tls1_2')).toBe(true);
     expect(await handshake('tls1_1')).toBe(false);
     expect(await handshake('tls1')).toBe(false);
