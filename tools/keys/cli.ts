@@ -5,7 +5,7 @@
  * pick up the change within seconds (functions/src/keys/key-store.ts).
  */
 import { parseArgs } from 'node:util';
-import { hashKey, KEY_RATES, newKey, readKeyFile, validName, validRate, writeKeyFile, type KeyEntry } from '../../functions/src/keys/key-file.ts';
+import { hashKey, KEY_RATES, NAME_RULE, newKey, readKeyFile, validName, validRate, writeKeyFile, type KeyEntry } from '../../functions/src/keys/key-file.ts';
 
 const USAGE = `usage: npm run keys -- add NAME [--rate N] | revoke NAME | list   [--file PATH]
   the file: --file, or API_KEYS_FILE; rates (requests/s, burst twice that): ${KEY_RATES.join(', ')}`;
@@ -33,7 +33,7 @@ export function runKeys(argv: string[], env: NodeJS.ProcessEnv, out: (line: stri
   }
   if (name === undefined || positionals.length > 2) fail('name one key');
   if (command === 'add') {
-    if (!validName(name)) fail(`"${name}" is not a key name: 1 to 64 of A-Z a-z 0-9 . _ -`);
+    if (!validName(name)) fail(`"${name}" is not a key name: ${NAME_RULE}`);
     if (keys.some((key) => key.name === name)) fail(`a key named "${name}" exists; revoke it first`);
     const rate = values.rate === undefined ? undefined : Number(values.rate);
     if (rate !== undefined && !validRate(rate)) fail(`--rate must be one of ${KEY_RATES.join(', ')}`);

@@ -41,6 +41,9 @@ export function newKey(): string {
   return KEY_PREFIX + randomBytes(32).toString('base64url');
 }
 
+/** What NAME allows, for messages. */
+export const NAME_RULE = '1 to 64 of A-Z a-z 0-9 . _ -, starting with a letter or digit';
+
 export function validName(name: string): boolean {
   return NAME.test(name);
 }
@@ -76,7 +79,7 @@ export function parseKeyFile(text: string): KeyEntry[] {
   const names = new Set<string>();
   return keys.map((entry: unknown, i): KeyEntry => {
     const { name, sha256, rate } = (entry ?? {}) as Record<string, unknown>;
-    if (typeof name !== 'string' || !validName(name)) throw new KeyFileError(`keys[${i}].name must be 1 to 64 of A-Z a-z 0-9 . _ -`);
+    if (typeof name !== 'string' || !validName(name)) throw new KeyFileError(`keys[${i}].name must be ${NAME_RULE}`);
     if (names.has(name)) throw new KeyFileError(`keys[${i}].name "${name}" appears twice`);
     names.add(name);
     if (typeof sha256 !== 'string' || !HEX.test(sha256)) throw new KeyFileError(`keys[${i}].sha256 must be 64 lowercase hex digits`);
