@@ -45,8 +45,9 @@ describe('idle garbage collection in a replica', () => {
       await answer.arrayBuffer();
     }
 
-    const after = await waitFor('the idle collection', sample, (s) => s.idleCollections === 1, 15_000);
-    expect(after.majorGcs).toBeGreaterThan(quiet.majorGcs);
+    // prom-client hears of a collection from a PerformanceObserver, a moment after it is made.
+    const after = await waitFor('the idle collection', sample, (s) => s.idleCollections >= 1 && s.majorGcs > quiet.majorGcs, 15_000);
+    expect(after.idleCollections).toBe(1);
     // Compacted: V8's heap is back to its size before the burst, not merely emptied.
     expect(after.heapBytes).toBeLessThanOrEqual(quiet.heapBytes * 1.05);
   }, 60_000);
