@@ -57,8 +57,7 @@ try {
   // and checks every tensor again, a few percent of a tweet's forward pass.
   const session = (classifier.model as unknown as { sessions: { model: InferenceSession } }).sessions.model;
 
-  // One job after another: the main thread hands over the next batch before this one ends, and
-  // its handler must not start (or start its clock) while this one runs.
+  // One job after another: a handler must not start (or start its clock) while another runs.
   let queue = Promise.resolve();
   port.on('message', (job: ForwardJob) => {
     queue = queue.then(() => run(job));

@@ -50,14 +50,8 @@ const work = (client: string, sequences: number[][], extra: { deadline?: number;
   deadline: extra.deadline ?? FAR,
   signal: extra.signal,
 });
-/**
- * Fills the model with two short batches (the scheduler hands it a second behind the first),
- * so what is submitted next waits in the queue.
- */
-const occupy = (scheduler: ReturnType<typeof createScheduler>) => [
-  scheduler.submit(work('busy', [seq(-1, 10)])),
-  scheduler.submit(work('busy', [seq(-2, 10)])),
-];
+/** Puts a short batch in the model, so what is submitted next waits in the queue. */
+const occupy = (scheduler: ReturnType<typeof createScheduler>) => [scheduler.submit(work('busy', [seq(-1, 10)]))];
 
 /** Batching pays (a pass costs 20 ms plus 1 ms a token); no exploration, so choices are exact. */
 const OPTIONS: Partial<SchedulerOptions> = { exploreEvery: 0, maxQueueDelaySeconds: 10 };
@@ -88,7 +82,21 @@ describe('scheduler: results and batching', () => {
     const rest = [11, 12, 10, 11].map((length, i) => scheduler.submit(work(`c${i}`, [seq(i, length)])));
     await model.drain();
     await Promise.all([...busy, ...rest]);
-    expect(model.lengths()).toEqual([[10], [10], [10, 11, 11, 12]]);
+    expect(model.lengths()).toEqual([[10], [10, 11, 11, 12]]);
+  });
+
+  it('cuts the queue into the batches that run it all soonest, not the best batch around the leader alone', async () => {
+    const model = gatedForward();
+    // A pass costs 10 ms plus 1 ms a padded token.
+    const scheduler = createScheduler(model.forward, fixedCost(0.01, 0.001), { ...OPTIONS, maxLengthRatio: 1.5, maxBatchSeconds: 10 });
+    const busy = occupy(scheduler);
+    // Around the leader (14 tokens) alone, 14 + 20 + 21 score most tokens per second (55 in
+    // 73 ms), leaving 10 + 11 a pass of their own (32 ms): 105 ms in all. The cut of the whole
+    // queue runs 10 + 11 + 14 (52 ms) and 20 + 21 (52 ms): 104 ms.
+    const rest = [14, 20, 21, 10, 11].map((length, i) => scheduler.submit(work(`c${i}`, [seq(i, length)])));
+    await model.drain();
+    await Promise.all([...busy, ...rest]);
+    expect(model.lengths().slice(1)).toEqual([[10, 11, 14], [20, 21]]);
   });
 
   it('runs sequences one by one when a forward pass has no fixed cost to share', async () => {
@@ -110,7 +118,7 @@ describe('scheduler: results and batching', () => {
     await model.drain();
     await Promise.all([...busy, ...rest]);
     for (const batch of model.lengths()) expect(Math.max(...batch) / Math.min(...batch)).toBeLessThanOrEqual(1.5);
-    expect(model.lengths().slice(2)).toEqual([[10, 15], [16], [30]]);
+    expect(model.lengths().slice(1)).toEqual([[10, 15], [16], [30]]);
   });
 
   it('keeps a batch within the latency bound unless one sequence alone exceeds it', async () => {
@@ -121,7 +129,7 @@ describe('scheduler: results and batching', () => {
     await model.drain();
     await Promise.all([...busy, ...rest]);
     // 0.02 + 0.001·B·10 ≤ 0.05 allows three tweets; the 100-token sequence (0.12 s) runs alone.
-    expect(model.lengths()).toEqual([[10], [10], [10, 10, 10], [10], [100]]);
+    expect(model.lengths()).toEqual([[10], [10, 10, 10], [10], [100]]);
   });
 
   it('runs a sequence wider than any pass the cost model has measured alone, then batches by its prediction', async () => {
@@ -136,7 +144,7 @@ describe('scheduler: results and batching', () => {
     await Promise.all([...busy, ...windows]);
     // Nothing goes to the model behind the unmeasured pass; once a 512-token pass has been
     // measured, the prediction batches the rest.
-    expect(model.lengths().slice(2)).toEqual([[512], [512, 512, 512]]);
+    expect(model.lengths().slice(1)).toEqual([[512], [512, 512, 512]]);
   });
 
   it('answers the requests of a failed forward pass with its error and goes on', async () => {
@@ -152,17 +160,16 @@ describe('scheduler: results and batching', () => {
 });
 
 describe('scheduler: fairness', () => {
-  it('hands the model a second short batch behind the first, but never one behind a long one', async () => {
+  it('chooses the next batch when the model has answered the last, from all that arrived meanwhile', async () => {
     const model = gatedForward();
-    const scheduler = createScheduler(model.forward, fixedCost(0.001, 0.001), { ...OPTIONS, maxBatchSeconds: 0.1 });
-    const short = [scheduler.submit(work('a', [seq(1, 10)])), scheduler.submit(work('b', [seq(2, 10)]))];
-    expect(model.batches).toHaveLength(2);
+    const scheduler = createScheduler(model.forward, fixedCost(0.01, 0.001), { ...OPTIONS, maxBatchSeconds: 0.1 });
+    const first = scheduler.submit(work('a', [seq(1, 10)]));
+    const later = [2, 3, 4].map((first) => scheduler.submit(work(`c${first}`, [seq(first, 10)])));
+    expect(model.batches).toHaveLength(1);
+    await model.release();
+    expect(model.batches.map((b) => b.map((s) => s[0]))).toEqual([[1], [2, 3, 4]]);
     await model.drain();
-    await Promise.all(short);
-    const long = [scheduler.submit(work('a', [seq(3, 500)])), scheduler.submit(work('b', [seq(4, 10)]))];
-    expect(model.batches).toHaveLength(3);
-    await model.drain();
-    await Promise.all(long);
+    await Promise.all([first, ...later]);
   });
 
   it('serves another client between the parts of an expensive request', async () => {
@@ -172,8 +179,8 @@ describe('scheduler: fairness', () => {
     await vi.advanceTimersByTimeAsync(0);
     const short = scheduler.submit(work('polite', [seq(1, 20)]));
     await model.release();
-    // Two parts of the long request were in the model; the next pass is the polite client's.
-    expect(model.batches.map((b) => b.map((s) => s[0]))).toEqual([[100], [101], [1]]);
+    // One part of the long request was in the model; the next pass is the polite client's.
+    expect(model.batches.map((b) => b.map((s) => s[0]))).toEqual([[100], [1]]);
     await model.drain();
     await Promise.all([long, short]);
   });
@@ -243,7 +250,7 @@ describe('scheduler: work nobody waits for', () => {
     expect(dropped).toEqual([['client_gone', 2]]);
     await model.drain();
     await Promise.all(busy);
-    expect(model.batches.flat().map((s) => s[0])).toEqual([-1, -2]);
+    expect(model.batches.flat().map((s) => s[0])).toEqual([-1]);
   });
 
   it('drops work not started by its deadline and answers DeadlineError', async () => {
@@ -259,7 +266,7 @@ describe('scheduler: work nobody waits for', () => {
     expect(dropped).toEqual([['deadline', 1]]);
     await model.drain();
     await Promise.all(busy);
-    expect(model.batches).toHaveLength(2);
+    expect(model.batches).toHaveLength(1);
   });
 
   it('lets work already in the model finish after the deadline', async () => {
