@@ -65,13 +65,15 @@ describe('checkBudget and planRequest', () => {
   };
   const text = (n: number) => 'word '.repeat(n).trim();
 
-  it('refuses from the characters alone when even the least cost is over budget', () => {
+  it('refuses from the characters alone when even the least cost is over budget, reading no further than it must', () => {
     const texts = Array.from({ length: 32 }, () => text(3000));
     expect(() => checkBudget(texts, 512, 12_288)).toThrow(OverBudgetError);
     try {
       checkBudget(texts, 512, 12_288);
     } catch (error) {
-      expect(error).toMatchObject({ budget: 12_288, atLeast: true, estimate: 32 * textCostAtLeast(text(3000), 512) });
+      // Five texts of at least 3,012 tokens each (3,000 words in six windows) are over 12,288: the other 27 are not counted.
+      expect(textCostAtLeast(text(3000), 512)).toBe(3012);
+      expect(error).toMatchObject({ budget: 12_288, atLeast: true, estimate: 5 * 3012 });
     }
   });
 
