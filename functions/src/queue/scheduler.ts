@@ -75,8 +75,6 @@ export interface WorkResult {
 
 export type DropReason = 'client_gone' | 'deadline';
 
-/** Batches handed to the model at once (see pump). */
-
 /** What the scheduler reports, for metrics. */
 export interface SchedulerObserver {
   queueDepth(sequences: number): void;
@@ -189,10 +187,8 @@ export function createScheduler(
   let virtualClock = 0;
   let arrivals = 0;
   let batches = 0;
-  /** Whether a batch is in the model. */
-  let running = false;
-  /** Predicted end of the batch in the model. */
-  let runningUntil = 0;
+  /** Predicted end of the batch in the model, or undefined when none is. */
+  let runningUntil: number | undefined;
   /** Actual / predicted-alone seconds of recent batches: what batching saves per sequence. */
   let batchingFactor = 1;
 
@@ -249,15 +245,20 @@ export function createScheduler(
   }
 
   /**
-   * Whether `size` sequences from `shortest` to `width` tokens may share a forward pass: within
-   * the length ratio and the latency bound, and no wider than a pass measured so far (wider, the
-   * cost is extrapolated from shorter ones: after the warm-up's passes of up to 64 tokens, a
-   * 512-token window was put at 1.8 times its cost, and an error the other way would make a
-   * batch of them hold everyone for seconds; alone, it runs and is learnt).
+   * The predicted seconds of a pass over `size` sequences from `shortest` to `width` tokens, or
+   * undefined if they may not share one: beyond the length ratio or the latency bound, or wider
+   * than any pass measured so far (wider, the cost is extrapolated from shorter ones: after the
+   * warm-up's passes of up to 64 tokens, a 512-token window was put at 1.8 times its cost, and an
+   * error the other way would make a batch of them hold everyone for seconds; alone, it runs and
+   * is learnt).
    */
-  function mayShare(size: number, shortest: number, width: number): boolean {
-    return size === 1 || (width / Math.max(1, shortest) <= o.maxLengthRatio && width <= costModel.widest && costModel.seconds(size, width) <= o.maxBatchSeconds);
+  function sharedPassSeconds(size: number, shortest: number, width: number): number | undefined {
+    const seconds = costModel.seconds(size, width);
+    if (size === 1) return seconds;
+    const shares = width / Math.max(1, shortest) <= o.maxLengthRatio && width <= costModel.widest && seconds <= o.maxBatchSeconds;
+    return shares ? seconds : undefined;
   }
+  const mayShare = (size: number, shortest: number, width: number) => sharedPassSeconds(size, shortest, width) !== undefined;
 
   /**
    * The leader's batch in the cheapest way to run everything queued now. Sorted by length, the
@@ -294,9 +295,9 @@ export function createScheduler(
     for (let end = 1; end <= all.length; end++) {
       const width = length(end - 1);
       for (let start = end - 1; start >= 0 && end - start <= o.maxBatchSize; start--) {
-        const size = end - start;
-        if (!mayShare(size, length(start), width)) break;
-        const seconds = least[start]! + costModel.seconds(size, width);
+        const pass = sharedPassSeconds(end - start, length(start), width);
+        if (pass === undefined) break;
+        const seconds = least[start]! + pass;
         if (seconds < least[end]!) {
           least[end] = seconds;
           from[end] = start;
@@ -316,7 +317,7 @@ export function createScheduler(
    * sequences against 4.1 this way, for 1 to 4 % fewer texts per second.)
    */
   function pump(): void {
-    if (running) return;
+    if (runningUntil !== undefined) return;
     const head = leader();
     if (head) dispatch(chooseBatch(head), head);
   }
@@ -325,7 +326,6 @@ export function createScheduler(
     const width = Math.max(...batch.map((s) => s.ids.length));
     const predicted = costModel.seconds(batch.length, width);
     const handedOver = now();
-    running = true;
     runningUntil = handedOver + predicted * 1000;
     virtualClock = head.job.client.vtime;
 
@@ -345,7 +345,7 @@ export function createScheduler(
 
     forward(batch.map((s) => s.ids)).then(
       ({ logits, seconds }) => {
-        running = false;
+        runningUntil = undefined;
         costModel.learn(batch.length, width, seconds);
         const alone = batch.reduce((sum, s) => sum + costModel.seconds(1, s.ids.length), 0);
         batchingFactor = 0.9 * batchingFactor + 0.1 * Math.min(1, seconds / alone);
@@ -367,7 +367,7 @@ export function createScheduler(
         });
       },
       (error: unknown) => {
-        running = false;
+        runningUntil = undefined;
         pump();
         for (const job of jobs) drop(job, error instanceof Error ? error : new Error(String(error)));
       },
@@ -378,7 +378,7 @@ export function createScheduler(
 
   /** Seconds until the first part of `cost` new work from `client` would start, and until it would end. */
   function waits(client: Client | undefined, firstCost: number, cost: number): { start: number; finish: number; own: number } {
-    const rest = running ? Math.max(0, (runningUntil - now()) / 1000) : 0;
+    const rest = runningUntil === undefined ? 0 : Math.max(0, (runningUntil - now()) / 1000);
     const own = client?.queuedSeconds ?? 0;
     let beforeStart = 0;
     let beforeFinish = 0;
@@ -396,7 +396,7 @@ export function createScheduler(
    */
   function admit(client: Client | undefined, costs: readonly number[], deadline: number): void {
     // An idle replica takes any request, so none is unservable.
-    if (!running && depth === 0) return;
+    if (runningUntil === undefined && depth === 0) return;
     const cost = costs.reduce((a, b) => a + b, 0);
     const { start, finish, own } = waits(client, costs[0] ?? 0, cost);
     if (start > o.maxQueueDelaySeconds) {
