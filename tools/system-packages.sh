@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Makes sure the Debian packages behind the programs the stack and the tests run are installed:
 # nginx, Chromium, Prometheus (with promtool), node-exporter and Alertmanager (with amtool), and
-# Groovy (the pipeline tests compile the Jenkinsfile with it), and the registry the swarm lab
-# runs (docker-registry).
+# Groovy (the pipeline tests compile the Jenkinsfile with it), the registry the swarm lab
+# runs (docker-registry), and docker-compose (the Jenkins tests check jenkins/compose.yaml with it).
 # As root it installs what is missing with apt-get; otherwise it lists what to install and fails.
 #   tools/system-packages.sh                      every program (npm test)
 #   tools/system-packages.sh nginx prometheus     only these (a tool that starts only them)
@@ -22,6 +22,7 @@ declare -A PACKAGE_OF=(
   # (apt takes any Java already installed as enough for groovy itself).
   [groovy]="groovy default-jre-headless"
   [docker-registry]=docker-registry
+  [docker-compose]=docker-compose
 )
 
 if [ "${1:-}" = --list ]; then
