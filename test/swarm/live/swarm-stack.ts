@@ -115,13 +115,28 @@ export async function edgeUpstream(node: Engine): Promise<string[]> {
   return [...servers.matchAll(/^server ([\d.]+):/gm)].map((m) => m[1]!).sort();
 }
 
-/** The upstream addresses that answered API requests at the edge on `node` since `since` (ISO time). */
-export async function servedBy(node: Engine, since: string): Promise<string[]> {
+/** One API request in the edge's JSON access log (proxy/templates/default.conf.template). */
+export interface EdgeLogEntry {
+  time: string;
+  status: number;
+  upstream_addr: string;
+  upstream_status: string;
+  request_time: number;
+}
+
+/** The API requests the edge on `node` logged since `since` (ISO time). */
+export async function edgeLog(node: Engine, since: string): Promise<EdgeLogEntry[]> {
   const logs = await node.docker('logs', '--since', since, await containerOf(node, 'proxy'));
-  const addresses = logs
+  return logs
     .split('\n')
     .filter((line) => line.startsWith('{') && line.includes('/api/'))
-    .flatMap((line) => String((JSON.parse(line) as { upstream_addr: string }).upstream_addr).split(/[\s,:]+/))
+    .map((line) => JSON.parse(line) as EdgeLogEntry);
+}
+
+/** The upstream addresses that answered API requests at the edge on `node` since `since` (ISO time). */
+export async function servedBy(node: Engine, since: string): Promise<string[]> {
+  const addresses = (await edgeLog(node, since))
+    .flatMap((entry) => String(entry.upstream_addr).split(/[\s,:]+/))
     .filter((part) => /^\d+\.\d+\.\d+\.\d+$/.test(part));
   return [...new Set(addresses)].sort();
 }
