@@ -57,6 +57,12 @@ export interface Outcome {
   errorCode?: string;
   retryAfter?: string;
   latencyMs: number;
+  /**
+   * The connection was a kept-alive one that the server had closed (nginx closes idle
+   * connections when it reloads): reset before any answer, so the request was never read and
+   * may be sent again on a new connection, as browsers do (Node's http docs, `reusedSocket`).
+   */
+  staleConnection?: boolean;
 }
 
 /** POSTs one classify body and reports how it ended; never rejects. */
@@ -100,7 +106,12 @@ export function postClassify(
     );
     request.on('timeout', () => request.destroy(new Error('timeout')));
     request.on('error', (error: NodeJS.ErrnoException) =>
-      resolve({ status: 0, errorCode: error.code ?? error.message, latencyMs: performance.now() - began }),
+      resolve({
+        status: 0,
+        errorCode: error.code ?? error.message,
+        latencyMs: performance.now() - began,
+        ...(request.reusedSocket && error.code === 'ECONNRESET' ? { staleConnection: true } : {}),
+      }),
     );
     request.end(body);
   });

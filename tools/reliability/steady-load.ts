@@ -3,13 +3,20 @@
  * A steady stream of classify requests at a fixed rate (open model: request i leaves at
  * i / rate seconds, answered or not, at most `maxInFlight` waiting), each recorded with when
  * it left, how long it took and how it ended. The fault tests and the soak run on it.
+ * Like a browser, it sends a request once more, on a new connection, when the kept-alive
+ * connection it went out on turns out closed by the server before any answer (load.ts,
+ * `staleConnection`): nginx closes idle connections whenever it reloads (the edge reloads
+ * each time the replicas change), and a request that meets that close was never read.
  */
 import http from 'node:http';
 import { sleep } from '../lib/wait.ts';
 import { postClassify, type Outcome } from '../load/load.ts';
 
-/** One request: its number, when it left (ms after the load started), and how it ended. */
-export type LoadSample = { i: number; atMs: number } & Outcome;
+/**
+ * One request: its number, when it left (ms after the load started), and how it ended;
+ * `resent` when its first try met a stale kept-alive connection and it was sent again.
+ */
+export type LoadSample = { i: number; atMs: number; resent?: boolean } & Outcome;
 
 export interface LoadOptions {
   /** The proxy, e.g. http://127.0.0.1:8080. */
@@ -48,7 +55,9 @@ export async function steadyLoad(o: LoadOptions): Promise<LoadSample[]> {
       continue;
     }
     const atMs = performance.now() - started;
-    const done: Promise<void> = postClassify(agent, url, o.body(i), o.timeoutMs ?? 30_000).then((outcome) => {
+    const send = () => postClassify(agent, url, o.body(i), o.timeoutMs ?? 30_000);
+    const done: Promise<void> = send().then(async (first) => {
+      const outcome = first.staleConnection ? { ...(await send()), resent: true, latencyMs: performance.now() - started - atMs } : first;
       samples.push({ i, atMs, ...outcome });
       pending.delete(done);
     });

@@ -37,13 +37,15 @@ async function underLoad<T>(perSecond: number, action: () => Promise<T>): Promis
   try {
     const result = await action();
     const samples = await (finish(), load);
+    const resent = samples.filter((s) => s.resent).length;
+    if (resent > 0) console.log(`[swarm] ${resent} request(s) met a kept-alive connection the edge closed (its reload) and were sent again`);
     for (const line of failureLines(samples)) console.log(`[swarm] failed request ${line} (the action took ${((Date.now() - started) / 1000).toFixed(1)} s)`);
     if (failures(samples).length > 0) {
       // What the edge saw of the same minutes: the requests it did not answer 200 at first try.
       const troubled = (await edgeLog(manager, new Date(started - 1000).toISOString())).filter((entry) => entry.status !== 200 || entry.upstream_status !== '200');
       for (const entry of troubled) console.log(`[swarm] edge: ${JSON.stringify(entry)}`);
     }
-    return { result, samples };    return { result, samples };
+    return { result, samples };
   } finally {
     finish();
   }
