@@ -16,11 +16,11 @@
  * arithmetic on the measured costs.
  */
 import path from 'node:path';
-import * as ort from 'onnxruntime-node';
 import { ONNX_FILE } from '../../functions/src/model/location.ts';
 import { createBatchCostModel, type BatchCostModel } from '../../functions/src/queue/batch-cost-model.ts';
 import { createScheduler, type Forward } from '../../functions/src/queue/scheduler.ts';
 import { loadCorpus } from '../lib/corpus.ts';
+import { openBareSession, type BareSession } from './bare-session.ts';
 import { BENCH_DTYPE, BENCH_MODEL_ID, modelDirOption } from './model-dir-option.ts';
 import { round } from './timing.ts';
 import { tokenise } from './tokens.ts';
@@ -33,14 +33,8 @@ const QUEUE_DEPTHS = [4, 8, 12, 16, 24, 32, 64];
 const DRAWS = 200;
 
 /** Median seconds of `session.run` on a batch of `size` sequences of `width` tokens. */
-async function timePass(session: ort.InferenceSession, size: number, width: number): Promise<number> {
-  const cells = size * width;
-  const byName: Record<string, ort.Tensor> = {
-    input_ids: new ort.Tensor('int64', new BigInt64Array(cells).fill(1000n), [size, width]),
-    attention_mask: new ort.Tensor('int64', new BigInt64Array(cells).fill(1n), [size, width]),
-    token_type_ids: new ort.Tensor('int64', new BigInt64Array(cells), [size, width]),
-  };
-  const feeds = Object.fromEntries(session.inputNames.map((name) => [name, byName[name]!]));
+async function timePass(session: BareSession, size: number, width: number): Promise<number> {
+  const feeds = session.feeds(Array.from({ length: size }, () => new Array<number>(width).fill(1000)));
   await session.run(feeds);
   const times: number[] = [];
   for (let i = 0; i < 5; i++) {
@@ -89,11 +83,7 @@ function draws(seed: number) {
 }
 
 const modelDir = modelDirOption('bench:batching');
-const session = await ort.InferenceSession.create(path.join(modelDir, BENCH_MODEL_ID, 'onnx', ONNX_FILE[BENCH_DTYPE]), {
-  intraOpNumThreads: 1,
-  interOpNumThreads: 1,
-  executionMode: 'sequential',
-});
+const session = await openBareSession(path.join(modelDir, BENCH_MODEL_ID, 'onnx', ONNX_FILE[BENCH_DTYPE]), 1);
 process.stderr.write(`timing one bare session on batches of ${SIZES.join(', ')} × ${WIDTHS.join(', ')} tokens…\n`);
 const model = createBatchCostModel();
 for (const width of WIDTHS) {

@@ -6,7 +6,7 @@
  * It builds every tensor before it says it is ready, then runs the batches it is told to.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import * as ort from 'onnxruntime-node';
+import { openBareSession } from './bare-session.ts';
 
 export interface CeilingWorkerData {
   onnxFile: string;
@@ -23,30 +23,9 @@ export interface RunJob {
 /** Worker → main: 'ready' once, then one 'done' per job. */
 export type WorkerMessage = { type: 'ready' } | { type: 'done'; texts: number };
 
-function int64(rows: readonly number[][], width: number, cell: (row: readonly number[], j: number) => number): ort.Tensor {
-  const data = new BigInt64Array(rows.length * width);
-  rows.forEach((row, i) => {
-    for (let j = 0; j < width; j++) data[i * width + j] = BigInt(cell(row, j));
-  });
-  return new ort.Tensor('int64', data, [rows.length, width]);
-}
-
-/** Padded and masked as the service's forward pass pads them. */
-function feedsFor(batch: readonly number[][], inputNames: readonly string[]): Record<string, ort.Tensor> {
-  const width = Math.max(...batch.map((s) => s.length));
-  const byName: Record<string, ort.Tensor> = {
-    input_ids: int64(batch, width, (row, j) => row[j] ?? 0),
-    attention_mask: int64(batch, width, (row, j) => (j < row.length ? 1 : 0)),
-    token_type_ids: int64(batch, width, () => 0),
-  };
-  return Object.fromEntries(inputNames.map((name) => [name, byName[name]!]));
-}
-
 const { onnxFile, plan } = workerData as CeilingWorkerData;
-const session = await ort.InferenceSession.create(onnxFile, { intraOpNumThreads: 1, interOpNumThreads: 1, executionMode: 'sequential' });
-const feeds = new Map(
-  Object.entries(plan).map(([size, slices]) => [Number(size), slices.map((batches) => batches.map((b) => feedsFor(b, session.inputNames)))]),
-);
+const session = await openBareSession(onnxFile, 1);
+const feeds = new Map(Object.entries(plan).map(([size, slices]) => [Number(size), slices.map((batches) => batches.map((b) => session.feeds(b)))]));
 // Every batch shape once before timing (arena growth, first-run costs).
 for (const slices of feeds.values()) {
   const first = slices.find((batches) => batches.length > 0)?.[0];

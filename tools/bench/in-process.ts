@@ -95,7 +95,7 @@ export async function measureInProcess(
   let single: number[], bareSingle: number[];
   try {
     // Built before timing: the bare side pays for neither tokenisation nor tensor building.
-    const feeds = texts.map((text) => bare.feeds(pipeline.model.wrap(pipeline.model.encode(text))));
+    const feeds = texts.map((text) => bare.feeds([pipeline.model.wrap(pipeline.model.encode(text))]));
     const sides: Side[] = [singleTextSide(pipeline, texts), (i) => bare.run(feeds[i]!)];
     for (const side of sides) await warmUp(side);
     [single, bareSingle] = (await interleave(sides, texts.length, ROUND_SIZE)) as [number[], number[]];
