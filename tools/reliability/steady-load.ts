@@ -55,9 +55,12 @@ export async function steadyLoad(o: LoadOptions): Promise<LoadSample[]> {
       continue;
     }
     const atMs = performance.now() - started;
-    const send = () => postClassify(agent, url, o.body(i), o.timeoutMs ?? 30_000);
-    const done: Promise<void> = send().then(async (first) => {
-      const outcome = first.staleConnection ? { ...(await send()), resent: true, latencyMs: performance.now() - started - atMs } : first;
+    const send = (via: http.Agent) => postClassify(via, url, o.body(i), o.timeoutMs ?? 30_000);
+    const done: Promise<void> = send(agent).then(async (first) => {
+      // Not through the pool again: a reload closes every idle connection, so the next one
+      // the pool would offer is likely closed too.
+      const resend = () => send(new http.Agent({ keepAlive: false }));
+      const outcome = first.staleConnection ? { ...(await resend()), resent: true, latencyMs: performance.now() - started - atMs } : first;
       samples.push({ i, atMs, ...outcome });
       pending.delete(done);
     });

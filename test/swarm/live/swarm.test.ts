@@ -25,7 +25,7 @@ const addresses = (tasks: Task[]) => tasks.map((task) => task.address).sort();
 const failures = (samples: LoadSample[]) => samples.filter((s) => s.status !== 200);
 /** Each failed request as when it left, how it ended and how long it took, to read a failure by. */
 const failureLines = (samples: LoadSample[]) =>
-  failures(samples).map((s) => `#${s.i} left at ${(s.atMs / 1000).toFixed(1)} s: ${s.status} ${s.errorCode ?? ''} after ${s.latencyMs.toFixed(0)} ms`);
+  failures(samples).map((s) => `#${s.i} left at ${(s.atMs / 1000).toFixed(1)} s: ${s.status} ${s.errorCode ?? ''} after ${s.latencyMs.toFixed(0)} ms${s.resent ? ' (sent twice: its first connection had been closed)' : ''}`);
 
 /** Load at `perSecond` until `action` is done; returns the action's result and the samples. */
 async function underLoad<T>(perSecond: number, action: () => Promise<T>): Promise<{ result: T; samples: LoadSample[] }> {
