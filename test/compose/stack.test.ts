@@ -9,6 +9,7 @@ import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../../tools/lib/repo.ts';
 import { instantQuery } from '../../tools/observability/prometheus-api.ts';
+import { steadyLoad } from '../../tools/reliability/steady-load.ts';
 import { postJson } from '../support/http.ts';
 import { COMPOSE_ENV, containerIds, docker } from './compose-cli.ts';
 import { PUBLIC_URL } from './global-setup.ts';
@@ -76,23 +77,12 @@ describe('container hardening', () => {
 describe('rolling redeploy', () => {
   it('replaces every replica under load with zero failed requests', async () => {
     const before = await containerIds('functions');
-    const outcomes: string[] = [];
-    let loading = true;
-    const load = (async () => {
-      for (let i = 0; loading; i++) {
-        const started = Date.now();
-        try {
-          const res = await postJson(`${PUBLIC_URL}/api/v1/classify`, { text: `rolling redeploy request ${i}` });
-          const body = await res.text();
-          // A failure is recorded with its error code, to tell nginx's 503 from a replica's.
-          outcomes.push(res.status === 200 ? '200' : `${res.status} ${body.slice(0, 200)}`);
-        } catch (error) {
-          outcomes.push(`network error: ${(error as Error).message}`);
-        }
-        // About 10 requests per second: well under the proxy's per-client rate limit.
-        await new Promise((resolve) => setTimeout(resolve, Math.max(0, 100 - (Date.now() - started))));
-      }
-    })();
+    let finish!: () => void;
+    const done = new Promise<void>((resolve) => (finish = resolve));
+    // 10 requests a second, well under the proxy's per-client rate limit, until the redeploy is
+    // done. The load sends a request again on a new connection when the kept-alive one it went
+    // out on was closed unanswered: the redeploy reloads nginx, which closes idle connections.
+    const load = steadyLoad({ url: PUBLIC_URL, perSecond: 10, durationMs: 600_000, until: done, body: (i) => JSON.stringify({ text: `rolling redeploy request ${i}` }) });
     try {
       await promisify(execFile)(path.join(REPO_ROOT, 'deploy/compose/rolling-redeploy.sh'), [], {
         cwd: REPO_ROOT,
@@ -100,15 +90,16 @@ describe('rolling redeploy', () => {
         timeout: 600_000,
       });
     } finally {
-      loading = false;
-      await load;
+      finish();
     }
+    const samples = await load;
     const after = await containerIds('functions');
-    const failed = outcomes.filter((o) => o !== '200');
-    console.log(`[compose] rolling redeploy: ${outcomes.length} requests, ${failed.length} failed`);
+    // A failure is recorded with its error code, to tell nginx's 503 (unavailable) from a replica's.
+    const failed = samples.filter((s) => s.status !== 200).map((s) => `#${s.i}: ${s.status} ${s.errorCode ?? ''}`);
+    console.log(`[compose] rolling redeploy: ${samples.length} requests, ${failed.length} failed, ${samples.filter((s) => s.resent).length} sent again`);
     expect(after).toHaveLength(before.length);
     expect(after.filter((id) => before.includes(id))).toEqual([]);
-    expect(outcomes.length).toBeGreaterThan(50);
+    expect(samples.length).toBeGreaterThan(50);
     expect(failed).toEqual([]);
   }, 900_000);
 });
