@@ -9,7 +9,7 @@ import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../../tools/lib/repo.ts';
 import { instantQuery } from '../../tools/observability/prometheus-api.ts';
-import { steadyLoad } from '../../tools/reliability/steady-load.ts';
+import { steadyLoadDuring } from '../../tools/reliability/steady-load.ts';
 import { postJson } from '../support/http.ts';
 import { COMPOSE_ENV, containerIds, docker } from './compose-cli.ts';
 import { PUBLIC_URL } from './global-setup.ts';
@@ -77,22 +77,18 @@ describe('container hardening', () => {
 describe('rolling redeploy', () => {
   it('replaces every replica under load with zero failed requests', async () => {
     const before = await containerIds('functions');
-    let finish!: () => void;
-    const done = new Promise<void>((resolve) => (finish = resolve));
     // 10 requests a second, well under the proxy's per-client rate limit, until the redeploy is
     // done. The load sends a request again on a new connection when the kept-alive one it went
     // out on was closed unanswered: the redeploy reloads nginx, which closes idle connections.
-    const load = steadyLoad({ url: PUBLIC_URL, perSecond: 10, durationMs: 600_000, until: done, body: (i) => JSON.stringify({ text: `rolling redeploy request ${i}` }) });
-    try {
-      await promisify(execFile)(path.join(REPO_ROOT, 'deploy/compose/rolling-redeploy.sh'), [], {
-        cwd: REPO_ROOT,
-        env: { ...process.env, ...COMPOSE_ENV },
-        timeout: 600_000,
-      });
-    } finally {
-      finish();
-    }
-    const samples = await load;
+    const { samples } = await steadyLoadDuring(
+      { url: PUBLIC_URL, perSecond: 10, durationMs: 600_000, body: (i) => JSON.stringify({ text: `rolling redeploy request ${i}` }) },
+      () =>
+        promisify(execFile)(path.join(REPO_ROOT, 'deploy/compose/rolling-redeploy.sh'), [], {
+          cwd: REPO_ROOT,
+          env: { ...process.env, ...COMPOSE_ENV },
+          timeout: 600_000,
+        }),
+    );
     const after = await containerIds('functions');
     // A failure is recorded with its error code, to tell nginx's 503 (unavailable) from a replica's.
     const failed = samples.filter((s) => s.status !== 200).map((s) => `#${s.i}: ${s.status} ${s.errorCode ?? ''}`);

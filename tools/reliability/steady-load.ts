@@ -39,6 +39,9 @@ export interface LoadOptions {
 export async function steadyLoad(o: LoadOptions): Promise<LoadSample[]> {
   const maxInFlight = o.maxInFlight ?? 64;
   const agent = new http.Agent({ keepAlive: true, maxSockets: maxInFlight });
+  // A second try goes out on a connection of its own, not through the pool again: a reload
+  // closes every idle connection, so the next one the pool would offer is likely closed too.
+  const fresh = new http.Agent({ keepAlive: false });
   const url = new URL('/api/v1/classify', o.url);
   const samples: LoadSample[] = [];
   const pending = new Set<Promise<void>>();
@@ -57,10 +60,7 @@ export async function steadyLoad(o: LoadOptions): Promise<LoadSample[]> {
     const atMs = performance.now() - started;
     const send = (via: http.Agent) => postClassify(via, url, o.body(i), o.timeoutMs ?? 30_000);
     const done: Promise<void> = send(agent).then(async (first) => {
-      // Not through the pool again: a reload closes every idle connection, so the next one
-      // the pool would offer is likely closed too.
-      const resend = () => send(new http.Agent({ keepAlive: false }));
-      const outcome = first.staleConnection ? { ...(await resend()), resent: true, latencyMs: performance.now() - started - atMs } : first;
+      const outcome = first.staleConnection ? { ...(await send(fresh)), resent: true, latencyMs: performance.now() - started - atMs } : first;
       samples.push({ i, atMs, ...outcome });
       pending.delete(done);
     });
@@ -68,5 +68,22 @@ export async function steadyLoad(o: LoadOptions): Promise<LoadSample[]> {
   }
   await Promise.all(pending);
   agent.destroy();
+  fresh.destroy();
   return samples.sort((a, b) => a.i - b.i);
+}
+
+/**
+ * A steady load for as long as `action` takes: the action's result and the load's samples.
+ * @example
+ * const { samples } = await steadyLoadDuring({ url: stack.url, perSecond: 10, durationMs: 600_000, body }, () => redeploy());
+ */
+export async function steadyLoadDuring<T>(o: Omit<LoadOptions, 'until'>, action: () => Promise<T>): Promise<{ result: T; samples: LoadSample[] }> {
+  let finish!: () => void;
+  const done = new Promise<void>((resolve) => (finish = resolve));
+  const load = steadyLoad({ ...o, until: done });
+  try {
+    return { result: await action(), samples: await (finish(), load) };
+  } finally {
+    finish();
+  }
 }

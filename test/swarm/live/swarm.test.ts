@@ -12,7 +12,7 @@ import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../../../tools/lib/repo.ts';
 import { waitFor } from '../../../tools/lib/wait.ts';
-import { steadyLoad, type LoadSample } from '../../../tools/reliability/steady-load.ts';
+import { steadyLoadDuring, type LoadSample } from '../../../tools/reliability/steady-load.ts';
 import { COMPOSE_ENV } from '../../compose/compose-cli.ts';
 import { postJson } from '../../support/http.ts';
 import type { Engine } from '../../../tools/swarm/lab/engine.ts';
@@ -23,32 +23,27 @@ const [manager, ...workers] = labEngines(3) as [Engine, Engine, Engine];
 const body = (i: number) => JSON.stringify({ text: `swarm request ${i}: have a nice day` });
 const addresses = (tasks: Task[]) => tasks.map((task) => task.address).sort();
 const failures = (samples: LoadSample[]) => samples.filter((s) => s.status !== 200);
-/** Each failed request as when it left, how it ended and how long it took, to read a failure by. */
-const failureLines = (samples: LoadSample[]) =>
-  failures(samples).map((s) => `#${s.i} left at ${(s.atMs / 1000).toFixed(1)} s: ${s.status} ${s.errorCode ?? ''} after ${s.latencyMs.toFixed(0)} ms${s.resent ? ' (sent twice: its first connection had been closed)' : ''}`);
 
 /** Load at `perSecond` until `action` is done; returns the action's result and the samples. */
 async function underLoad<T>(perSecond: number, action: () => Promise<T>): Promise<{ result: T; samples: LoadSample[] }> {
   const started = Date.now();
-  let finish!: () => void;
-  const done = new Promise<void>((resolve) => (finish = resolve));
   // Long enough for a request caught on a node that died to be retried elsewhere by nginx.
-  const load = steadyLoad({ url: EDGE, perSecond, durationMs: 900_000, body, until: done, timeoutMs: 90_000 });
-  try {
-    const result = await action();
-    const samples = await (finish(), load);
-    const resent = samples.filter((s) => s.resent).length;
-    if (resent > 0) console.log(`[swarm] ${resent} request(s) met a kept-alive connection the edge closed (its reload) and were sent again`);
-    for (const line of failureLines(samples)) console.log(`[swarm] failed request ${line} (the action took ${((Date.now() - started) / 1000).toFixed(1)} s)`);
-    if (failures(samples).length > 0) {
-      // What the edge saw of the same minutes: the requests it did not answer 200 at first try.
-      const troubled = (await edgeLog(manager, new Date(started - 1000).toISOString())).filter((entry) => entry.status !== 200 || entry.upstream_status !== '200');
-      for (const entry of troubled) console.log(`[swarm] edge: ${JSON.stringify(entry)}`);
-    }
-    return { result, samples };
-  } finally {
-    finish();
+  const { result, samples } = await steadyLoadDuring({ url: EDGE, perSecond, durationMs: 900_000, body, timeoutMs: 90_000 }, action);
+  const resent = samples.filter((s) => s.resent).length;
+  if (resent > 0) console.log(`[swarm] ${resent} request(s) met a kept-alive connection the edge closed (its reload) and were sent again`);
+  const failed = failures(samples);
+  for (const s of failed) {
+    console.log(
+      `[swarm] failed request #${s.i} left at ${(s.atMs / 1000).toFixed(1)} s: ${s.status} ${s.errorCode ?? ''} after ${s.latencyMs.toFixed(0)} ms` +
+        `${s.resent ? ' (sent twice: its first connection had been closed)' : ''} (the action took ${((Date.now() - started) / 1000).toFixed(1)} s)`,
+    );
   }
+  if (failed.length > 0) {
+    // What the edge saw of the same minutes: the requests it did not answer 200 at first try.
+    const troubled = (await edgeLog(manager, new Date(started - 1000).toISOString())).filter((entry) => entry.status !== 200 || entry.upstream_status !== '200');
+    for (const entry of troubled) console.log(`[swarm] edge: ${JSON.stringify(entry)}`);
+  }
+  return { result, samples };
 }
 
 /** Sends `count` requests and says when they started, for the edge's access log. */
