@@ -21,6 +21,7 @@ import { createBatchCostModel, type BatchCostModel } from '../../functions/src/q
 import { createScheduler, type Forward } from '../../functions/src/queue/scheduler.ts';
 import { loadCorpus } from '../lib/corpus.ts';
 import { openBareSession, type BareSession } from './bare-session.ts';
+import { lengthSortedRuns } from './ceiling.ts';
 import { BENCH_DTYPE, BENCH_MODEL_ID, modelDirOption } from './model-dir-option.ts';
 import { round } from './timing.ts';
 import { tokenise } from './tokens.ts';
@@ -97,10 +98,10 @@ for (const width of WIDTHS) {
 }
 await session.release();
 
-const lengths = (await tokenise(modelDir, BENCH_MODEL_ID, loadCorpus())).map((s) => s.length);
-const sorted = [...lengths].sort((a, b) => a - b);
+const sequences = await tokenise(modelDir, BENCH_MODEL_ID, loadCorpus());
+const lengths = sequences.map((s) => s.length);
 const ceilings = CEILING_SIZES.map((size) => {
-  const batches = Array.from({ length: Math.ceil(sorted.length / size) }, (_, i) => sorted.slice(i * size, (i + 1) * size));
+  const batches = lengthSortedRuns(sequences, size).map((run) => run.map((s) => s.length));
   return { size, seconds: perText(model, batches) };
 });
 const ceiling = ceilings.reduce((a, b) => (b.seconds < a.seconds ? b : a));

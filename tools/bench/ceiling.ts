@@ -43,11 +43,16 @@ export function add(a: BatchSizeRun | undefined, b: BatchSizeRun): BatchSizeRun 
   return { batchSize: b.batchSize, texts, wallMs, cores: (a.cores * a.wallMs + b.cores * b.wallMs) / wallMs, tps: texts / (wallMs / 1000) };
 }
 
-/** Consecutive runs of `size` from the length-sorted slice, dealt out to `workers` in turn. */
+/** The ceiling's batches: the sequences sorted by length, cut into consecutive runs of `size`. */
+export function lengthSortedRuns(sequences: readonly number[][], size: number): number[][][] {
+  const sorted = [...sequences].sort((a, b) => a.length - b.length);
+  return Array.from({ length: Math.ceil(sorted.length / size) }, (_, b) => sorted.slice(b * size, (b + 1) * size));
+}
+
+/** The slice's length-sorted runs of `size`, dealt out to `workers` in turn. */
 function deal(slice: readonly number[][], size: number, workers: number): number[][][][] {
-  const sorted = [...slice].sort((a, b) => a.length - b.length);
   const shares: number[][][][] = Array.from({ length: workers }, () => []);
-  for (let i = 0, b = 0; i < sorted.length; i += size, b++) shares[b % workers]!.push(sorted.slice(i, i + size));
+  lengthSortedRuns(slice, size).forEach((run, b) => shares[b % workers]!.push(run));
   return shares;
 }
 
