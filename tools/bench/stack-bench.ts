@@ -30,7 +30,7 @@ import { startCpuMeter } from './cpu.ts';
 import { loadPlotSvg } from './load-plot.ts';
 import { measureAbuse, measureLongTexts, measureRefusals, measureWorstRequest } from './request-cost.ts';
 import { measureScoreStability } from './score-stability.ts';
-import { closedLoop, openLoad, type Phase, type StackUnderTest } from './stack-phases.ts';
+import { closedLoop, openLoad, saturatingConcurrency, type Phase, type StackUnderTest } from './stack-phases.ts';
 import { checkShedding, formatReport, shedCount, toJson, type BenchResult, type Overhead } from './stack-report.ts';
 import { round } from './timing.ts';
 import { tokenise } from './tokens.ts';
@@ -42,7 +42,8 @@ const SETTINGS = {
   batch_sizes: [1, 4, 8, 16],
   /** Corpus slices per batch-size sweep; also the ceiling's share of each interleaved pair. */
   rounds: 2,
-  saturation_concurrency: 32,
+  /** Closed-loop clients: tried from 32 up by ×1.25 for 3 s each; the most with ≤ 1 % shed saturate the stack. */
+  saturation_ramp: { start: 32, factor: 1.25, max: 256, seconds: 3, maxShed: 0.01 },
   saturation_pairs: 6,
   saturation_seconds: 4,
   warm_up_seconds: 5,
@@ -112,7 +113,7 @@ async function replicasReady(stack: Stack): Promise<boolean> {
  * CPU per request spent outside the model: the same topology with the offline model, whose
  * forward pass is about a millisecond, driven as hard as the benchmark drives the real one.
  */
-async function measureOverhead(texts: readonly string[]): Promise<Overhead> {
+async function measureOverhead(texts: readonly string[], concurrency: number): Promise<Overhead> {
   const stack = await startStack({
     ...BENCH_STACK,
     dir: `${BENCH_STACK.dir}-overhead`,
@@ -122,7 +123,7 @@ async function measureOverhead(texts: readonly string[]): Promise<Overhead> {
   try {
     const target = underTest(stack, texts);
     await closedLoop(target, 'warm-up', 8, 2);
-    const phase = await closedLoop(target, 'overhead', SETTINGS.saturation_concurrency, SETTINGS.overhead_seconds);
+    const phase = await closedLoop(target, 'overhead', concurrency, SETTINGS.overhead_seconds);
     const requests = phase.summary.completed;
     const perRequest = (cores: number) => (cores * phase.cpu.wallS * 1000) / requests;
     return {
@@ -184,7 +185,11 @@ async function main(): Promise<void> {
 
     progress('stack: warm-up');
     await closedLoop(target, 'warm-up', 8, SETTINGS.warm_up_seconds);
-    progress(`saturation: ${SETTINGS.saturation_pairs} pairs of (ceiling, stack closed loop × ${SETTINGS.saturation_concurrency})`);
+    progress(`saturation: closed-loop clients from ${SETTINGS.saturation_ramp.start} up until the stack sheds`);
+    const ramp = await saturatingConcurrency(target, SETTINGS.saturation_ramp);
+    const concurrency = ramp.concurrency;
+    progress(`  ${ramp.steps.map((s) => `${s.concurrency}: ${s.okRps}/s, ${round(s.shed * 100, 1)} % shed`).join('; ')} → ${concurrency} clients`);
+    progress(`saturation: ${SETTINGS.saturation_pairs} pairs of (ceiling, stack closed loop × ${concurrency})`);
     let ceilingRuns: BatchSizeRun | undefined;
     // Cores the rest of the machine took while the ceiling ran, to compare with the stack's turns.
     let ceilingOtherCoreSeconds = 0;
@@ -198,7 +203,7 @@ async function main(): Promise<void> {
     for (let pair = 0; pair < SETTINGS.saturation_pairs; pair++) {
       const stackFirst = pair % 2 === 1;
       if (!stackFirst) await ceilingTurn(pair);
-      saturation.push(await closedLoop(target, `saturation ${pair + 1}`, SETTINGS.saturation_concurrency, SETTINGS.saturation_seconds));
+      saturation.push(await closedLoop(target, `saturation ${pair + 1}`, concurrency, SETTINGS.saturation_seconds));
       if (stackFirst) await ceilingTurn(pair);
     }
     await ceiling.release();
@@ -235,7 +240,7 @@ async function main(): Promise<void> {
     progress(`abuse: nginx at its default per-client limit (${SETTINGS.abuse_rate_limit}, burst ${SETTINGS.abuse_rate_burst}); one client sends the costliest request at that rate, five others 100 tweets a minute`);
     const abuse = await measureAbuseOnOwnStack(modelDir, budget, texts);
     progress('overhead: the same stack with the tiny offline model, closed loop (CPU per request outside the model)');
-    const overhead = await measureOverhead(texts);
+    const overhead = await measureOverhead(texts, concurrency);
     progress('score stability: alone vs batched, bench stand-in and offline model');
     const stability = [
       await measureScoreStability(modelDir, DTYPE, texts),
@@ -258,6 +263,8 @@ async function main(): Promise<void> {
         loadavg_1m_end: round(os.loadavg()[0]!, 2),
       },
       settings: { model_dir: modelDir, dtype: DTYPE, texts: texts.length, ...SETTINGS },
+      saturation_concurrency: concurrency,
+      saturation_ramp: ramp.steps,
       sweep,
       ceiling_interleaved: ceilingRuns!,
       ceiling_other_cores: ceilingOtherCoreSeconds / (ceilingRuns!.wallMs / 1000),

@@ -11,6 +11,7 @@ import { PLAN } from '../load/scenarios.ts';
 import { summariseResult, type Summary } from '../load/summary.ts';
 import { startCpuMeter, type CpuShare, type Groups } from './cpu.ts';
 import { batchingBetween, readCounters, type BatchingFigures } from './replica-metrics.ts';
+import { shedCount } from './stack-report.ts';
 import { round } from './timing.ts';
 
 /** Where the load posts and how it wraps one text: the native API unless a phase says otherwise. */
@@ -70,6 +71,36 @@ function target(stack: StackUnderTest) {
 /** `concurrency` clients back to back: the most the stack answers per second. */
 export function closedLoop(stack: StackUnderTest, label: string, concurrency: number, seconds: number): Promise<Phase> {
   return measured(stack, label, undefined, concurrency, () => runClosedLoop(target(stack), concurrency, seconds * 1000));
+}
+
+export interface RampStep {
+  concurrency: number;
+  okRps: number;
+  /** Share of the requests answered 503 or 429. */
+  shed: number;
+}
+
+/**
+ * How many closed-loop clients saturate the stack: from `start`, growing by `factor`, the most
+ * that were served with at most `maxShed` of their requests shed. More clients make a replica's
+ * queue deeper, so its batches are larger and it serves more, until the queue reaches the
+ * admission bound (MAX_QUEUE_DELAY_MS) and the surplus is shed: past that point clients only add
+ * refusals. Found by trying, not set: where the bound falls depends on what this CPU does per text.
+ */
+export async function saturatingConcurrency(
+  stack: StackUnderTest,
+  o: { start: number; factor: number; max: number; seconds: number; maxShed: number },
+): Promise<{ concurrency: number; steps: RampStep[] }> {
+  const steps: RampStep[] = [];
+  let concurrency = o.start;
+  for (let clients = o.start; clients <= o.max; clients = Math.round(clients * o.factor)) {
+    const { summary } = await closedLoop(stack, `ramp ${clients}`, clients, o.seconds);
+    const shed = summary.completed > 0 ? shedCount(summary) / summary.completed : 0;
+    steps.push({ concurrency: clients, okRps: round(summary.okRps), shed: round(shed, 4) });
+    if (shed > o.maxShed) break;
+    concurrency = clients;
+  }
+  return { concurrency, steps };
 }
 
 /**

@@ -8,7 +8,7 @@ import type { Summary } from '../load/summary.ts';
 import type { BatchSizeRun, CeilingRun } from './ceiling.ts';
 import type { RequestCostFigures } from './request-cost.ts';
 import type { ScoreStability } from './score-stability.ts';
-import type { Phase } from './stack-phases.ts';
+import type { Phase, RampStep } from './stack-phases.ts';
 import { round } from './timing.ts';
 
 /** Accepted requests must keep p99 under this at twice saturation. */
@@ -58,6 +58,9 @@ export interface BenchResult {
   /** Cores other tenants took while the interleaved ceiling ran. */
   ceiling_other_cores: number;
   overhead: Overhead;
+  /** Closed-loop clients that saturate the stack (stack-phases.ts saturatingConcurrency), and the ramp that found them. */
+  saturation_concurrency: number;
+  saturation_ramp: RampStep[];
   saturation: Phase[];
   at100rpm: Phase;
   sweepPhases: Phase[];
@@ -149,6 +152,8 @@ export function details(result: BenchResult): Record<string, unknown> {
     other_cores_during_stack: round(cpu.other ?? 0, 2),
     overhead_ms_per_request: Object.fromEntries(Object.entries(result.overhead).map(([k, v]) => [k, round(v, 2)])),
     overhead_share_at_saturation: round(overheadShare(result, cpu), 3),
+    saturation_concurrency: result.saturation_concurrency,
+    saturation_ramp: result.saturation_ramp,
     saturation_p99_ms: round(Math.max(...sat.map((p) => p.summary.latencyMs.p99))),
     saturation_mean_batch: round(sat.reduce((s, p) => s + p.batching.meanBatchSize, 0) / sat.length, 2),
     saturation_cpu_cores: Object.fromEntries(Object.entries(cpu).map(([k, v]) => [k, round(v, 2)])),
@@ -245,7 +250,8 @@ export function formatReport(result: BenchResult): string {
     `    ${result.sweep.sizes.map((r) => `batch ${r.batchSize}: ${round(r.tps)} (${round(r.tps / r.cores)} per CPU s)`).join('   ')}`,
     `    best batch ${result.sweep.best.batchSize} (most texts per CPU second): 1 session ${round(result.sweep.oneSession.tps)} → ` +
       `2 sessions ${round(result.sweep.best.tps)} (×${d.ceiling_scaling_1_to_2}), keeping ${round(result.sweep.best.cores, 2)} cores busy`,
-    `(b) saturation, closed loop × ${String(result.settings.saturation_concurrency)} through nginx, interleaved with the ceiling:`,
+    `(b) saturation, closed loop × ${result.saturation_concurrency} through nginx, interleaved with the ceiling; clients tried ` +
+      `(ok/s, shed): ${result.saturation_ramp.map((s) => `${s.concurrency}: ${s.okRps}, ${round(s.shed * 100, 1)} %`).join('; ')}`,
     `    ceiling ${result.ceiling_tps} texts/s (on ${d.ceiling_cores} cores), stack ${result.stack_tps} texts/s → ratio ${result.ratio}`,
     `    mean batch ${d.saturation_mean_batch}; CPU in cores: replicas ${c.replicas} (inference ${c.inference}), nginx ${c.nginx}, ` +
       `load generator ${c.generator}, rest of the machine ${c.other} (machine busy ${c.machine})`,
