@@ -82,10 +82,10 @@ export interface RampStep {
 
 /**
  * How many closed-loop clients saturate the stack: from `start`, growing by `factor`, the most
- * that were served with at most `maxShed` of their requests shed. More clients make a replica's
- * queue deeper, so its batches are larger and it serves more, until the queue reaches the
- * admission bound (MAX_QUEUE_DELAY_MS) and the surplus is shed: past that point clients only add
- * refusals. Found by trying, not set: where the bound falls depends on what this CPU does per text.
+ * that were served with at most `maxShed` of their requests shed (`start` if even that many had
+ * more shed). More clients make a replica's queue deeper, so its batches are larger and it serves
+ * more, until the queue reaches the admission bound (MAX_QUEUE_DELAY_MS) and the surplus is shed:
+ * past that point clients only add refusals. Found by trying, not set: where the bound falls depends on what this CPU does per text.
  */
 export async function saturatingConcurrency(
   stack: StackUnderTest,
