@@ -84,6 +84,8 @@ export async function steadyLoadDuring<T>(o: Omit<LoadOptions, 'until'>, action:
   try {
     return { result: await action(), samples: await (finish(), load) };
   } finally {
+    // Also when the action fails: the load stops and its requests are answered before the caller goes on.
     finish();
+    await load;
   }
 }
