@@ -42,8 +42,8 @@ const SETTINGS = {
   batch_sizes: [1, 4, 8, 16],
   /** Corpus slices per batch-size sweep; also the ceiling's share of each interleaved pair. */
   rounds: 2,
-  /** Closed-loop clients: tried from 32 up by ×1.25 for 3 s each; the most with ≤ 1 % shed saturate the stack. */
-  saturation_ramp: { start: 32, factor: 1.25, max: 256, seconds: 3, maxShed: 0.01 },
+  /** How the clients that saturate the stack are searched for (stack-phases.ts saturatingConcurrency). */
+  saturation_clients: { start: 32, factor: 1.25, max: 256, seconds: 3, maxShed: 0.01 },
   saturation_pairs: 6,
   saturation_seconds: 4,
   warm_up_seconds: 5,
@@ -185,8 +185,8 @@ async function main(): Promise<void> {
 
     progress('stack: warm-up');
     await closedLoop(target, 'warm-up', 8, SETTINGS.warm_up_seconds);
-    progress(`saturation: closed-loop clients from ${SETTINGS.saturation_ramp.start} up until the stack sheds`);
-    const ramp = await saturatingConcurrency(target, SETTINGS.saturation_ramp);
+    progress(`saturation: closed-loop clients from ${SETTINGS.saturation_clients.start} up until the stack sheds`);
+    const ramp = await saturatingConcurrency(target, SETTINGS.saturation_clients);
     const concurrency = ramp.concurrency;
     progress(`  ${ramp.steps.map((s) => `${s.concurrency}: ${s.okRps}/s, ${round(s.shed * 100, 1)} % shed`).join('; ')} → ${concurrency} clients`);
     progress(`saturation: ${SETTINGS.saturation_pairs} pairs of (ceiling, stack closed loop × ${concurrency})`);
