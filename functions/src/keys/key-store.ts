@@ -1,11 +1,13 @@
 /**
  * @module key-store
- * The keys a replica accepts, kept equal to API_KEYS_FILE: the file is polled every second
- * (fs.watchFile compares mtime and size, and unlike fs.watch it follows a file replaced by
- * rename or by a bind mount), so `npm run keys -- add/revoke` takes effect within seconds
- * without a restart. A file that cannot be read or parsed keeps the last good set.
+ * The keys a replica accepts, kept equal to API_KEYS_FILE: the file is read every second and
+ * loaded again when its text differs from the last read (unlike fs.watch, this follows a file
+ * replaced by rename or by a bind mount), so `npm run keys -- add/revoke` takes effect within
+ * seconds without a restart. A file that cannot be read or parsed keeps the last good set.
+ * (fs.watchFile, polling mtime and size, took its first look at the file a moment after it was
+ * loaded, asynchronously: a change in that moment became its starting point and was never seen.)
  */
-import { unwatchFile, watchFile } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { hashKey, readKeyFile, type KeyEntry } from './key-file.ts';
 
 export interface KeyStore {
@@ -25,10 +27,25 @@ export function keyStore(file: string, options: { onError: (message: string) => 
       options.onError((error as Error).message);
     }
   };
+  /** The file's text, or why it could not be read: what the last load saw. */
+  const snapshot = () => {
+    try {
+      return readFileSync(file, 'utf8');
+    } catch (error) {
+      return `unreadable: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`;
+    }
+  };
+  let seen = snapshot();
   load();
-  watchFile(file, { interval: options.intervalMs ?? 1000, persistent: false }, load);
+  const timer = setInterval(() => {
+    const now = snapshot();
+    if (now === seen) return;
+    seen = now;
+    load();
+  }, options.intervalMs ?? 1000);
+  timer.unref();
   return {
     lookup: (key) => byHash.get(hashKey(key)),
-    close: () => unwatchFile(file, load),
+    close: () => clearInterval(timer),
   };
 }
