@@ -22,6 +22,7 @@ const EVERY_VARIABLE: Record<string, [string, Expected]> = {
   MODEL_ID: ['a/b', { modelId: 'a/b', explicitModel: true }],
   MODEL_DTYPE: ['fp32', { dtype: 'fp32', explicitModel: true }],
   ORT_THREADS: ['2', { ortThreads: 2 }],
+  INFERENCE_WORKERS: ['3', { inferenceWorkers: 3 }],
   MAX_BODY_BYTES: ['2048', { maxBodyBytes: 2048 }],
   DRAIN_TIMEOUT_MS: ['1234', { drainTimeoutMs: 1234 }],
   STATIC_DIR: ['/page', { staticDir: '/page' }],

@@ -25,8 +25,13 @@ export interface Config {
   explicitModel: boolean;
   modelId: string;
   dtype: ModelDtype;
-  /** Intra-op threads ONNX Runtime may use in this replica. */
+  /** Intra-op threads of each inference worker's ONNX Runtime session. */
   ortThreads: number;
+  /**
+   * Inference workers in this replica, each a session on a thread of its own, all fed from one
+   * queue (queue/scheduler.ts). Together with ortThreads, as many threads as the replica has cores.
+   */
+  inferenceWorkers: number;
   /** Largest request body accepted, in bytes (413 above it). */
   maxBodyBytes: number;
   /** How long SIGTERM waits for in-flight requests before exiting anyway. */
@@ -67,6 +72,7 @@ export const DEFAULTS: Config = {
   modelId: 'unitary/toxic-bert',
   dtype: 'q8',
   ortThreads: 1,
+  inferenceWorkers: 1,
   maxBodyBytes: 1024 * 1024,
   drainTimeoutMs: 10_000,
   staticDir: path.join(repoRoot, 'static/dist'),
@@ -117,6 +123,7 @@ export function readConfig(env: NodeJS.ProcessEnv): Config {
     modelId,
     dtype,
     ortThreads: integer(env, 'ORT_THREADS', DEFAULTS.ortThreads, 1, 256),
+    inferenceWorkers: integer(env, 'INFERENCE_WORKERS', DEFAULTS.inferenceWorkers, 1, 256),
     maxBodyBytes: integer(env, 'MAX_BODY_BYTES', DEFAULTS.maxBodyBytes, 1024, 64 * 1024 * 1024),
     drainTimeoutMs: integer(env, 'DRAIN_TIMEOUT_MS', DEFAULTS.drainTimeoutMs, 0, 600_000),
     staticDir: path.resolve(env.STATIC_DIR || DEFAULTS.staticDir),

@@ -151,6 +151,7 @@ async function main(): Promise<void> {
       sha256_from: model.info.version.source,
       model_dir: model.info.dir,
       ort_threads: config.ortThreads,
+      inference_workers: config.inferenceWorkers,
       max_request_tokens: config.maxRequestTokens,
       load_ms: Math.round(performance.now() - started),
     });

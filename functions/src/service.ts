@@ -46,19 +46,23 @@ export function createEngine(
   observer?: SchedulerObserver,
 ): Engine {
   const costModel = createBatchCostModel();
-  const queue = createScheduler(model.forward, costModel, scheduler, observer);
+  const queue = createScheduler(model.forwards, costModel, scheduler, observer);
   const tokenization = { maxTokens: model.info.maxTokens, encode: model.encode, wrap: model.wrap };
   return { classifier: createClassifier(tokenization, queue, { budget }), scheduler: queue, costModel };
 }
 
-/** One request through the whole path, then the calibration passes the cost model learns from. */
+/**
+ * One request through the whole path, then the calibration passes the cost model learns from,
+ * each shape on every worker at once: every session has run before the first request, and the
+ * passes are timed sharing the machine as they will under load.
+ */
 export async function warmUp(model: LoadedModel, engine: Engine): Promise<void> {
   await engine.classifier.classify([WARM_UP_TEXT], { threshold: 0.5, spans: true, client: 'warm-up', deadline: Infinity });
   const sample = model.encode(WARM_UP_TEXT);
   for (const [size, width] of CALIBRATION) {
     const sequence = model.wrap(Array.from({ length: width - 2 }, (_, i) => sample[i % sample.length]!));
-    const { seconds } = await model.forward(Array.from({ length: size }, () => sequence));
-    engine.costModel.learn(size, width, seconds);
+    const passes = await Promise.all(model.forwards.map((forward) => forward(Array.from({ length: size }, () => sequence))));
+    for (const { seconds } of passes) engine.costModel.learn(size, width, seconds);
   }
 }
 

@@ -4,7 +4,7 @@
  * Knative and prometheus-operator CRD schemas (the kubernetes-models packages, which compile
  * those OpenAPI schemas), and what no schema can check: probes on paths and ports the app
  * answers, environment names the function reads, images CI builds, limits matching
- * ORT_THREADS, drain within the grace period, rules and dashboards from observability/.
+ * ORT_THREADS × INFERENCE_WORKERS, drain within the grace period, rules and dashboards from observability/.
  * No cluster runs here; the README gives the steps for kind or k3s.
  */
 import { execFileSync } from 'node:child_process';
@@ -23,6 +23,7 @@ import { Service } from 'kubernetes-models/v1/Service';
 import { NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicy';
 import { PodDisruptionBudget } from 'kubernetes-models/policy/v1/PodDisruptionBudget';
 import { createApp } from '../../functions/src/app.ts';
+import { DEFAULTS } from '../../functions/src/config.ts';
 import { Lifecycle } from '../../functions/src/lifecycle.ts';
 import { createMetrics } from '../../functions/src/metrics/metrics.ts';
 import { REPO_ROOT } from '../../tools/lib/repo.ts';
@@ -114,10 +115,11 @@ describe.each(KUSTOMIZATIONS)('deploy/kubernetes/%s', (dir) => {
     }
   });
 
-  it('gives each function replica as many CPUs as ONNX Runtime threads', () => {
+  it('gives each function replica as many CPUs as ONNX Runtime threads in all its inference workers', () => {
     for (const { name, spec } of podSpecs(objects).filter((p) => p.name !== 'proxy')) {
       const container = (spec.containers as Json[])[0]!;
-      const threads = Number((container.env as Json[]).find((e) => e.name === 'ORT_THREADS')?.value);
+      const env = (variable: string, unset: string) => Number((container.env as Json[]).find((e) => e.name === variable)?.value ?? unset);
+      const threads = env('ORT_THREADS', 'unset') * env('INFERENCE_WORKERS', String(DEFAULTS.inferenceWorkers));
       expect(Number(container.resources.limits.cpu), name).toBe(threads);
       expect(Number(container.resources.requests.cpu), name).toBe(threads);
       expect(container.securityContext ?? spec.securityContext).toBeDefined();

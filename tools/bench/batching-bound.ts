@@ -65,7 +65,7 @@ async function schedulerCut(model: BatchCostModel, queue: readonly number[]): Pr
   };
   // Nothing learnt from these passes, nothing refused, nothing explored: the choice alone.
   const frozen: BatchCostModel = { seconds: model.seconds, learn: () => {}, observations: model.observations, widest: model.widest };
-  const scheduler = createScheduler(forward, frozen, { exploreEvery: 0, maxQueueDelaySeconds: Infinity });
+  const scheduler = createScheduler([forward], frozen, { exploreEvery: 0, maxQueueDelaySeconds: Infinity });
   const far = performance.now() + 3_600_000;
   const busy = scheduler.submit({ client: 'busy', sequences: [[1, 2]], deadline: far });
   const all = queue.map((length, i) => scheduler.submit({ client: `c${i}`, sequences: [Array<number>(length).fill(1)], deadline: far }));

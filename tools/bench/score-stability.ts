@@ -37,7 +37,7 @@ export async function measureScoreStability(modelDir: string, dtype: ModelDtype,
   try {
     const sequences = texts.map((text) => model.wrap(model.encode(text).slice(0, model.info.maxTokens - 2)));
     const alone: Float32Array[] = [];
-    for (const sequence of sequences) alone.push((await model.forward([sequence])).logits[0]!);
+    for (const sequence of sequences) alone.push((await model.forwards[0]!([sequence])).logits[0]!);
 
     // The service's scheduler, warmed up as the service's, with shedding off: everything is
     // queued at once, as under load, from as many clients as texts.

@@ -32,7 +32,7 @@ const forward: Forward = async (sequences) => {
   return { logits, seconds: 0.001 };
 };
 const costModel = { seconds: (size: number, width: number) => 0.001 + 0.0001 * size * width, learn: () => {}, observations: 0, widest: Infinity };
-const classifier = createClassifier(tokenization, createScheduler(forward, costModel, { exploreEvery: 0 }), { budget: 200 });
+const classifier = createClassifier(tokenization, createScheduler([forward], costModel, { exploreEvery: 0 }), { budget: 200 });
 const options = (spans = false, threshold = 0.5) => ({ threshold, spans, client: 'test', deadline: Infinity });
 
 describe('classifier', () => {

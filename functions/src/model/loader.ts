@@ -4,7 +4,7 @@
  * tokenised here) and the network itself in the inference worker, both from a local folder
  * (remote download disabled), at the same time, and meanwhile finds the weights' SHA-256.
  * Checks the model has toxic-bert's labels, and exposes what the rest of the service needs: a
- * tokenizer, a batched forward pass, and which weights these are.
+ * tokenizer, a batched forward pass on each inference worker, and which weights these are.
  */
 import { AutoConfig, AutoTokenizer, env } from '@huggingface/transformers';
 import path from 'node:path';
@@ -35,10 +35,11 @@ export interface LoadedModel {
   /** Wraps content ids in the model's special tokens ([CLS] … [SEP]). */
   wrap(contentIds: readonly number[]): number[];
   /**
-   * Runs one forward pass, in the inference worker, on sequences that already carry their
-   * special tokens: one row of raw logits per sequence. Shorter sequences are padded and masked.
+   * One per inference worker, each its own ONNX Runtime session on a thread of its own: runs one
+   * forward pass on sequences that already carry their special tokens, one row of raw logits per
+   * sequence. Shorter sequences are padded and masked. A worker runs one pass at a time.
    */
-  forward(sequences: readonly (readonly number[])[]): Promise<ForwardResult>;
+  forwards: readonly ((sequences: readonly (readonly number[])[]) => Promise<ForwardResult>)[];
   close(): Promise<void>;
 }
 
@@ -50,7 +51,9 @@ export interface LoadOptions {
   /** The model was chosen (MODEL_DIR, MODEL_ID or MODEL_DTYPE set): no stand-in in its place. */
   explicitModel: boolean;
   ortThreads: number;
-  /** Called if the inference worker dies after loading: the replica can no longer score. */
+  /** Inference workers to start, each with `ortThreads` threads of its own. */
+  inferenceWorkers: number;
+  /** Called if an inference worker dies after loading: the replica can no longer score. */
   onCrash?: (error: Error) => void;
 }
 
@@ -78,8 +81,8 @@ function checkLabels(id2label: Record<string, string> | undefined): void {
 
 /**
  * @example
- * const model = await loadModel({ modelDir, offlineModelDir, modelId: 'unitary/toxic-bert', dtype: 'q8', explicitModel: true, ortThreads: 1 });
- * const { logits: [row] } = await model.forward([model.wrap(model.encode('hello'))]);
+ * const model = await loadModel({ modelDir, offlineModelDir, modelId: 'unitary/toxic-bert', dtype: 'q8', explicitModel: true, ortThreads: 1, inferenceWorkers: 1 });
+ * const { logits: [row] } = await model.forwards[0]!([model.wrap(model.encode('hello'))]);
  */
 export async function loadModel(options: LoadOptions): Promise<LoadedModel> {
   const location = locateModel(options);
@@ -87,24 +90,27 @@ export async function loadModel(options: LoadOptions): Promise<LoadedModel> {
   env.allowLocalModels = true;
   env.localModelPath = location.root;
 
-  const inference = startInferenceThread(
-    { root: location.root, modelId: options.modelId, dtype: options.dtype, ortThreads: options.ortThreads },
-    (error) => options.onCrash?.(error),
+  const starting = Array.from({ length: options.inferenceWorkers }, () =>
+    startInferenceThread(
+      { root: location.root, modelId: options.modelId, dtype: options.dtype, ortThreads: options.ortThreads },
+      (error) => options.onCrash?.(error),
+    ),
   );
   let loaded;
   try {
     loaded = await Promise.all([
       AutoTokenizer.from_pretrained(options.modelId, { local_files_only: true }),
       AutoConfig.from_pretrained(options.modelId, { local_files_only: true }) as Promise<unknown> as Promise<ModelConfigFields>,
-      inference,
+      Promise.all(starting),
       readWeightsVersion(path.join(location.root, options.modelId), `onnx/${ONNX_FILE[options.dtype]}`),
     ]);
     checkLabels(loaded[1].id2label);
   } catch (error) {
-    void inference.then((thread) => thread.close(), () => {});
+    // Every worker that did start is stopped, whichever failed.
+    for (const thread of starting) void thread.then((t) => t.close(), () => {});
     throw error;
   }
-  const [tokenizer, config, thread, version] = loaded;
+  const [tokenizer, config, threads, version] = loaded;
   const [clsId, sepId] = tokenizer.encode('', { add_special_tokens: true }) as [number, number];
 
   return {
@@ -119,7 +125,9 @@ export async function loadModel(options: LoadOptions): Promise<LoadedModel> {
     },
     encode: (text) => tokenizer.encode(text, { add_special_tokens: false }),
     wrap: (contentIds) => [clsId, ...contentIds, sepId],
-    forward: (sequences) => thread.forward(sequences),
-    close: () => thread.close(),
+    forwards: threads.map((thread) => (sequences: readonly (readonly number[])[]) => thread.forward(sequences)),
+    close: async () => {
+      await Promise.all(threads.map((thread) => thread.close()));
+    },
   };
 }
