@@ -165,7 +165,8 @@ export function renderProxyConfig(options: {
     RATE_LIMIT: options.rateLimit,
     RATE_BURST: String(options.rateBurst),
     API_TIMEOUT: options.apiTimeout,
-    UPSTREAM_TRIES: '2',
+    // Each replica once: a try past them would find only backups of ones that just refused.
+    UPSTREAM_TRIES: String(options.upstreams.length),
     ACCESS_LOG: options.accessLog,
   });
   const left = unfilledPlaceholders(text);
