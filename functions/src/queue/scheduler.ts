@@ -23,8 +23,9 @@
  * - **One queue, every worker.** A replica may run several inference workers (INFERENCE_WORKERS),
  *   and they share this queue rather than each holding its own: within the same bound on
  *   waiting, twice the workers see twice the queue, and the runs of similar lengths cut from it
- *   are longer. At saturation with the bench stand-in, one replica with two workers answered
- *   about a tenth more tweets per second than two replicas of one worker each behind nginx.
+ *   are longer. At saturation with the bench stand-in on 2 cores, one replica with two workers
+ *   answered 1.07 times the tweets per second of two replicas of one worker each behind nginx
+ *   (`npm run bench:shapes`).
  * - **Nobody waits, nothing runs.** Work whose client has gone, or whose deadline has passed, leaves
  *   the queue.
  */
