@@ -1,7 +1,8 @@
 /**
  * @module stack-bench
- * `npm run bench -- --model-dir DIR [--json] [--plot FILE]`: how close the whole stack (nginx + 2 replicas,
- * q8, ORT_THREADS=1) comes to what bare ONNX Runtime can do on this machine, in one run:
+ * `npm run bench -- --model-dir DIR [--json] [--plot FILE]`: how close the whole stack (nginx + one replica
+ * with an inference worker per core, q8, ORT_THREADS=1) comes to what bare ONNX Runtime can do on this
+ * machine, in one run:
  *   (a) ceiling: one bare InferenceSession per core, best batch size, pre-tokenised tweets;
  *   (b) the stack at saturation through nginx (closed loop), interleaved with (a) in pairs so
  *       a noisy neighbour lands on both and the ratio stays meaningful;
@@ -31,19 +32,25 @@ import { loadPlotSvg } from './load-plot.ts';
 import { measureAbuse, measureLongTexts, measureRefusals, measureWorstRequest } from './request-cost.ts';
 import { measureScoreStability } from './score-stability.ts';
 import { closedLoop, openLoad, saturatingConcurrency, type Phase, type StackUnderTest } from './stack-phases.ts';
-import { checkShedding, formatReport, shedCount, toJson, type BenchResult, type Overhead } from './stack-report.ts';
+import { checkShedding, formatReport, shedCount, stackShape, toJson, type BenchResult, type Overhead } from './stack-report.ts';
 import { round } from './timing.ts';
 import { tokenise } from './tokens.ts';
 
 const MODEL_ID = 'unitary/toxic-bert';
 const DTYPE = 'q8';
 const SETTINGS = {
-  replicas: 2,
+  /**
+   * One replica whose inference workers, one per core, share its queue: within the same bound on
+   * waiting it batches better than a replica per core behind nginx (functions/src/queue/scheduler.ts).
+   */
+  replicas: 1,
+  inference_workers: os.availableParallelism(),
   batch_sizes: [1, 4, 8, 16],
   /** Corpus slices per batch-size sweep; also the ceiling's share of each interleaved pair. */
   rounds: 2,
   /** How the clients that saturate the stack are searched for (stack-phases.ts saturatingConcurrency). */
-  saturation_clients: { start: 32, factor: 1.25, max: 256, seconds: 3, maxShed: 0.01 },
+  // A step 15 % below the best is past the peak: further than the noise between 3 s steps here.
+  saturation_clients: { start: 32, factor: 1.25, max: 256, seconds: 3, dropOff: 0.85 },
   saturation_pairs: 6,
   saturation_seconds: 4,
   warm_up_seconds: 5,
@@ -109,6 +116,15 @@ async function replicasReady(stack: Stack): Promise<boolean> {
   return answers.every((status) => status === 200);
 }
 
+const replicaEnv = (modelDir: string) => ({
+  MODEL_DIR: modelDir,
+  MODEL_DTYPE: DTYPE,
+  ORT_THREADS: '1',
+  INFERENCE_WORKERS: String(SETTINGS.inference_workers),
+});
+/** Bare sessions in the ceiling: as many as the stack has inference workers. */
+const sessions = SETTINGS.replicas * SETTINGS.inference_workers;
+
 /**
  * CPU per request spent outside the model: the same topology with the offline model, whose
  * forward pass is about a millisecond, driven as hard as the benchmark drives the real one.
@@ -118,7 +134,7 @@ async function measureOverhead(texts: readonly string[], concurrency: number): P
     ...BENCH_STACK,
     dir: `${BENCH_STACK.dir}-overhead`,
     replicas: SETTINGS.replicas,
-    functionEnv: { MODEL_DIR: path.join(REPO_ROOT, 'model/offline'), MODEL_DTYPE: DTYPE, ORT_THREADS: '1' },
+    functionEnv: replicaEnv(path.join(REPO_ROOT, 'model/offline')),
   });
   try {
     const target = underTest(stack, texts);
@@ -146,7 +162,7 @@ async function measureAbuseOnOwnStack(modelDir: string, budget: number, texts: r
     rateLimit: SETTINGS.abuse_rate_limit,
     rateBurst: SETTINGS.abuse_rate_burst,
     replicas: SETTINGS.replicas,
-    functionEnv: { MODEL_DIR: modelDir, MODEL_DTYPE: DTYPE, ORT_THREADS: '1' },
+    functionEnv: replicaEnv(modelDir),
   });
   try {
     await closedLoop(underTest(stack, texts), 'warm-up', 4, 2);
@@ -161,11 +177,11 @@ async function main(): Promise<void> {
   const texts = loadCorpus();
   const loadavgStart = os.loadavg()[0]!;
 
-  progress(`starting nginx and ${SETTINGS.replicas} replicas (${DTYPE}, ORT_THREADS=1, ${modelDir})`);
+  progress(`starting ${stackShape(SETTINGS)} (${DTYPE}, ${modelDir})`);
   const stack = await startStack({
     ...BENCH_STACK,
     replicas: SETTINGS.replicas,
-    functionEnv: { MODEL_DIR: modelDir, MODEL_DTYPE: DTYPE, ORT_THREADS: '1' },
+    functionEnv: replicaEnv(modelDir),
   });
   let result: BenchResult;
   try {
@@ -173,10 +189,10 @@ async function main(): Promise<void> {
     if (model.offline !== false) throw new Error(`the replicas loaded the offline stand-in, not ${modelDir}`);
     const target = underTest(stack, texts);
 
-    progress(`ceiling: ${SETTINGS.replicas} bare sessions, batch sizes ${SETTINGS.batch_sizes.join(', ')}, ${texts.length} pre-tokenised tweets`);
+    progress(`ceiling: ${sessions} bare sessions, batch sizes ${SETTINGS.batch_sizes.join(', ')}, ${texts.length} pre-tokenised tweets`);
     const sequences = await tokenise(modelDir, MODEL_ID, texts);
     const ceiling = await openCeiling(path.join(modelDir, MODEL_ID, 'onnx', ONNX_FILE[DTYPE]), sequences, {
-      sessions: SETTINGS.replicas,
+      sessions,
       batchSizes: SETTINGS.batch_sizes,
       rounds: SETTINGS.rounds,
     });
@@ -185,7 +201,7 @@ async function main(): Promise<void> {
 
     progress('stack: warm-up');
     await closedLoop(target, 'warm-up', 8, SETTINGS.warm_up_seconds);
-    progress(`saturation: closed-loop clients from ${SETTINGS.saturation_clients.start} up until the stack sheds`);
+    progress(`saturation: closed-loop clients from ${SETTINGS.saturation_clients.start} up, for the most answers per second`);
     const ramp = await saturatingConcurrency(target, SETTINGS.saturation_clients);
     const concurrency = ramp.concurrency;
     progress(`  ${ramp.steps.map((s) => `${s.concurrency}: ${s.okRps}/s, ${round(s.shed * 100, 1)} % shed`).join('; ')} → ${concurrency} clients`);
@@ -286,7 +302,7 @@ async function main(): Promise<void> {
     plot,
     loadPlotSvg({
       title: 'toxic-bert (bench stand-in, q8): throughput and latency against offered load',
-      subtitle: `nginx + ${SETTINGS.replicas} replicas, ORT_THREADS=1, ${result.machine.cpus} × ${result.machine.cpu_model}, one tweet per request`,
+      subtitle: `${stackShape(SETTINGS)}, ${result.machine.cpus} × ${result.machine.cpu_model}, one tweet per request`,
       points: [result.at100rpm, ...result.sweepPhases].map((p) => ({
         offeredRps: p.offeredRps!,
         okRps: p.summary.okRps,

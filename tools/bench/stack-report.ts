@@ -83,6 +83,13 @@ export const TARGETS = {
 };
 
 /** Refusals that ask the client to come back: 503 (overloaded) and the replicas' 429 (one client's work queued too long). */
+/** What the benchmark starts: `nginx + 1 replica × 2 inference workers, ORT_THREADS=1`. */
+export function stackShape(settings: Record<string, unknown>): string {
+  const replicas = Number(settings.replicas);
+  const workers = Number(settings.inference_workers);
+  return `nginx + ${replicas} replica${replicas === 1 ? '' : 's'} × ${workers} inference worker${workers === 1 ? '' : 's'}, ORT_THREADS=1`;
+}
+
 export const shedCount = (summary: Summary) =>
   Object.entries(summary.statuses).reduce((sum, [status, count]) => sum + (/^(503|429)\b/.test(status) ? count : 0), 0);
 
@@ -155,6 +162,8 @@ export function details(result: BenchResult): Record<string, unknown> {
     saturation_concurrency: result.saturation_concurrency,
     saturation_ramp: result.saturation_ramp,
     saturation_p99_ms: round(Math.max(...sat.map((p) => p.summary.latencyMs.p99))),
+    /** Share of the saturation phases' requests refused (and sent again at once by their client). */
+    saturation_shed: round(sat.reduce((s, p) => s + shedCount(p.summary), 0) / Math.max(1, sat.reduce((s, p) => s + p.summary.completed, 0)), 3),
     saturation_mean_batch: round(sat.reduce((s, p) => s + p.batching.meanBatchSize, 0) / sat.length, 2),
     saturation_cpu_cores: Object.fromEntries(Object.entries(cpu).map(([k, v]) => [k, round(v, 2)])),
     p50_ms_at_100rpm: round(result.at100rpm.summary.latencyMs.p50),
@@ -231,6 +240,7 @@ export function formatReport(result: BenchResult): string {
   const d = details(result) as {
     saturation_cpu_cores: Record<string, number>;
     saturation_mean_batch: number;
+    saturation_shed: number;
     ceiling_cores: number;
     ceiling_scaling_1_to_2: number;
     ceiling_texts_per_cpu_s: number;
@@ -243,7 +253,7 @@ export function formatReport(result: BenchResult): string {
   const o = result.overhead;
   const c = d.saturation_cpu_cores;
   const lines = [
-    `stack benchmark: toxic-bert bench stand-in, q8, nginx + ${String(result.settings.replicas)} replicas (ORT_THREADS=1), ` +
+    `stack benchmark: toxic-bert bench stand-in, q8, ${stackShape(result.settings)}, ` +
       `${result.machine.cpus} × ${result.machine.cpu_model}, node ${result.machine.node}, ${String(result.settings.texts)} tweets`,
     '',
     `(a) ceiling, bare ORT, ${result.sweep.sessions} sessions × 1 thread, length-sorted batches (texts/s):`,
@@ -252,7 +262,8 @@ export function formatReport(result: BenchResult): string {
       `2 sessions ${round(result.sweep.best.tps)} (×${d.ceiling_scaling_1_to_2}), keeping ${round(result.sweep.best.cores, 2)} cores busy`,
     `(b) saturation, closed loop × ${result.saturation_concurrency} through nginx, interleaved with the ceiling; clients tried ` +
       `(ok/s, shed): ${result.saturation_ramp.map((s) => `${s.concurrency}: ${s.okRps}, ${round(s.shed * 100, 1)} %`).join('; ')}`,
-    `    ceiling ${result.ceiling_tps} texts/s (on ${d.ceiling_cores} cores), stack ${result.stack_tps} texts/s → ratio ${result.ratio}`,
+    `    ceiling ${result.ceiling_tps} texts/s (on ${d.ceiling_cores} cores), stack ${result.stack_tps} texts/s answered ` +
+      `(${round(d.saturation_shed * 100, 1)} % of requests refused and sent again) → ratio ${result.ratio}`,
     `    mean batch ${d.saturation_mean_batch}; CPU in cores: replicas ${c.replicas} (inference ${c.inference}), nginx ${c.nginx}, ` +
       `load generator ${c.generator}, rest of the machine ${c.other} (machine busy ${c.machine})`,
     `    other tenants of the machine took ${d.other_cores_during_ceiling} cores during the ceiling's turns, ${d.other_cores_during_stack} during the stack's`,
