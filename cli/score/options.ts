@@ -39,7 +39,7 @@ scoring:
                           is read from ${API_KEY_VARIABLE} (never an argument: ps shows those)
       --local             no service: load the model in this process (MODEL_DIR,
                           MODEL_DTYPE, ORT_THREADS... as the service reads them)
-      --workers N         with --local: model copies, one per core (default ${os.availableParallelism()})
+      --workers N         with --local: inference workers, one per core (default ${os.availableParallelism()})
       --batch-size N      texts per request, 1 to 32 (default 32)
       --concurrency N     most requests in flight (default 8; --local: 4 per worker); the
                           scorer sends fewer while the service answers 429 or 503

@@ -34,7 +34,7 @@ export interface ScoreOptions {
   idColumn?: string;
   url: string;
   local: boolean;
-  /** With `local`: model copies, each on its own inference thread. */
+  /** With `local`: inference workers of the one engine, each a thread of its own. */
   workers: number;
   threshold: number;
   batchSize: number;
