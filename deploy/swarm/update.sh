@@ -19,7 +19,9 @@ for service in "${services[@]}"; do
   name="${stack}_${service}"
   image="$IMAGE_PREFIX/$service:$IMAGE_TAG"
   echo "swarm-update: $name to $image" >&2
-  deadline=$((SECONDS + ${UPDATE_TIMEOUT:-900}))
+  # In microseconds: bash's SECONDS counts whole seconds from the shell's start, so a deadline
+  # of SECONDS + 1 could pass a moment later, before a second look.
+  deadline=$((${EPOCHREALTIME/./} + ${UPDATE_TIMEOUT:-900} * 1000000))
   docker service update --detach=false --quiet --with-registry-auth --image "$image" "$name"
   # The CLI returns once the new tasks have run 5 s; Swarm still watches the last one for the
   # update's monitor period, and only then calls the update completed (or rolls it back).
@@ -28,7 +30,7 @@ for service in "${services[@]}"; do
     case "$state" in
       '' | completed) break ;;
       updating | rollback_started)
-        if [ "$SECONDS" -ge "$deadline" ]; then
+        if [ "${EPOCHREALTIME/./}" -ge "$deadline" ]; then
           echo "swarm-update: $name still '$state' after ${UPDATE_TIMEOUT:-900} s" >&2
           exit 1
         fi
