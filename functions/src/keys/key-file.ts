@@ -90,17 +90,20 @@ export function parseKeyFile(text: string): KeyEntry[] {
   });
 }
 
-/** A missing file is an empty one: `npm run keys -- add` creates it. */
-export function readKeyFile(file: string): KeyEntry[] {
-  let text: string;
+/** The key file's text, or undefined when there is none yet. */
+export function readKeyText(file: string): string | undefined {
   try {
-    text = readFileSync(file, 'utf8');
+    return readFileSync(file, 'utf8');
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw new KeyFileError((error as Error).message);
   }
-  return parseKeyFile(text);
 }
+
+/** A missing file is an empty one: `npm run keys -- add` creates it. */
+export const keysFromText = (text: string | undefined): KeyEntry[] => (text === undefined ? [] : parseKeyFile(text));
+
+export const readKeyFile = (file: string): KeyEntry[] => keysFromText(readKeyText(file));
 
 /**
  * Written in place, not renamed over: a file bind-mounted into containers (compose) stays the

@@ -7,8 +7,7 @@
  * (fs.watchFile, polling mtime and size, took its first look at the file a moment after it was
  * loaded, asynchronously: a change in that moment became its starting point and was never seen.)
  */
-import { readFileSync } from 'node:fs';
-import { hashKey, readKeyFile, type KeyEntry } from './key-file.ts';
+import { hashKey, keysFromText, readKeyText, type KeyEntry } from './key-file.ts';
 
 export interface KeyStore {
   /** The entry for a key presented by a client, or undefined for an unknown or revoked key. */
@@ -16,32 +15,39 @@ export interface KeyStore {
   close(): void;
 }
 
+/** What one look at the file found: its text (undefined: no file yet), or why it could not be read. */
+type Look = string | undefined | Error;
+
+function look(file: string): Look {
+  try {
+    return readKeyText(file);
+  } catch (error) {
+    return error as Error;
+  }
+}
+
+const sameLook = (a: Look, b: Look) => a === b || (a instanceof Error && b instanceof Error && a.message === b.message);
+
 export function keyStore(file: string, options: { onError: (message: string) => void; onLoad?: (count: number) => void; intervalMs?: number }): KeyStore {
   let byHash = new Map<string, KeyEntry>();
-  const load = () => {
+  /** Loads the keys from what a look found: the text read once serves the comparison and the load. */
+  const load = (found: Look) => {
     try {
-      const entries = readKeyFile(file);
+      if (found instanceof Error) throw found;
+      const entries = keysFromText(found);
       byHash = new Map(entries.map((entry) => [entry.sha256, entry]));
       options.onLoad?.(entries.length);
     } catch (error) {
       options.onError((error as Error).message);
     }
   };
-  /** The file's text, or why it could not be read: what the last load saw. */
-  const snapshot = () => {
-    try {
-      return readFileSync(file, 'utf8');
-    } catch (error) {
-      return `unreadable: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`;
-    }
-  };
-  let seen = snapshot();
-  load();
+  let seen = look(file);
+  load(seen);
   const timer = setInterval(() => {
-    const now = snapshot();
-    if (now === seen) return;
+    const now = look(file);
+    if (sameLook(now, seen)) return;
     seen = now;
-    load();
+    load(now);
   }, options.intervalMs ?? 1000);
   timer.unref();
   return {
