@@ -15,7 +15,7 @@ import { OverBudgetError } from '../../functions/src/classify/cost.ts';
 import { readConfig } from '../../functions/src/config.ts';
 import { loadModel, type LoadedModel } from '../../functions/src/model/loader.ts';
 import { ClientBusyError, OverloadedError } from '../../functions/src/queue/scheduler.ts';
-import { createEngine, warmUp, type Engine } from '../../functions/src/service.ts';
+import { createEngine, warmUp } from '../../functions/src/service.ts';
 import { EXIT, ScoreError } from './exit-codes.ts';
 import type { Attempt, Scorer } from './scorer.ts';
 
@@ -45,18 +45,21 @@ export async function openLocalScorer(options: LocalOptions): Promise<Scorer> {
     throw new ScoreError(EXIT.usage, `--local reads the service's settings from the environment: ${(error as Error).message}`);
   }
   const scheduler = { ...config.scheduler, maxQueueDelaySeconds: NO_QUEUE_BOUND_SECONDS };
-  let model: LoadedModel | undefined;
-  let engine: Engine;
+  const couldNotLoad = (error: unknown) => new ScoreError(EXIT.service, `--local could not load the model: ${(error as Error).message}`);
+  let model: LoadedModel;
   try {
     model = await loadModel({ ...config, inferenceWorkers: options.workers });
-    engine = createEngine(model, scheduler, config.maxRequestTokens);
+  } catch (error) {
+    throw couldNotLoad(error);
+  }
+  const engine = createEngine(model, scheduler, config.maxRequestTokens);
+  try {
     await warmUp(model, engine);
   } catch (error) {
-    await model?.close();
-    throw new ScoreError(EXIT.service, `--local could not load the model: ${(error as Error).message}`);
+    await model.close();
+    throw couldNotLoad(error);
   }
   const { info } = model;
-  const loaded = model;
   return {
     model: { id: info.id, dtype: info.dtype, offline: info.offline, sha256: info.version.sha256, revision: info.version.revision },
     limits: { maxTexts: Math.min(options.batchSize, LIMITS.maxTexts), budget: config.maxRequestTokens, maxTokens: info.maxTokens },
@@ -74,6 +77,6 @@ export async function openLocalScorer(options: LocalOptions): Promise<Scorer> {
         throw error;
       }
     },
-    close: () => loaded.close(),
+    close: () => model.close(),
   };
 }

@@ -125,7 +125,7 @@ export async function loadModel(options: LoadOptions): Promise<LoadedModel> {
     },
     encode: (text) => tokenizer.encode(text, { add_special_tokens: false }),
     wrap: (contentIds) => [clsId, ...contentIds, sepId],
-    forwards: threads.map((thread) => (sequences: readonly (readonly number[])[]) => thread.forward(sequences)),
+    forwards: threads.map((thread) => thread.forward),
     close: async () => {
       await Promise.all(threads.map((thread) => thread.close()));
     },
