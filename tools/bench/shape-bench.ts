@@ -20,7 +20,12 @@ import { closedLoop, openLoad, saturationRounds, type Phase } from './stack-phas
 import { round } from './timing.ts';
 
 const CORES = os.availableParallelism();
-/** The stack bench's saturating clients on this machine kind (README, Performance). */
+/**
+ * Clients for both shapes: the count `npm run bench`'s former search (the most clients served with
+ * at most 1 % refused) found for each shape on 2 cores, so the shapes are compared serving
+ * (nearly) everyone. Set, not searched for per shape: one count drives both, and on another
+ * machine it should follow that machine's search.
+ */
 const SETTINGS = { concurrency: 63, seconds: 4, rounds: 6, warm_up_seconds: 5, half_load_seconds: 20, max_in_flight: 1024 };
 const SHAPES = {
   [`${CORES} replicas × 1 worker`]: { replicas: CORES, workers: 1, ports: 0 },

@@ -48,8 +48,10 @@ const SETTINGS = {
   batch_sizes: [1, 4, 8, 16],
   /** Corpus slices per batch-size sweep; also the ceiling's share of each interleaved pair. */
   rounds: 2,
-  /** How the clients that saturate the stack are searched for (stack-phases.ts saturatingConcurrency). */
-  // A step 15 % below the best is past the peak: further than the noise between 3 s steps here.
+  /**
+   * How the clients that saturate the stack are searched for (stack-phases.ts saturatingConcurrency);
+   * a step 15 % below the best is past the peak, further than the noise between 3 s steps here.
+   */
   saturation_clients: { start: 32, factor: 1.25, max: 256, seconds: 3, dropOff: 0.85 },
   saturation_pairs: 6,
   saturation_seconds: 4,
